@@ -1,0 +1,85 @@
+#include "bench/loadgen/workloads.h"
+
+#include <atomic>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "budgetperf/v1/scoring.grpc.pb.h"
+#include "common/server/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "tools/generator/sample_generator.h"
+
+namespace budgetperf::bench {
+namespace {
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& target, int index) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  args.SetInt("grpc.channel_id", index);  // a distinct connection per channel
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+// Generated packages of a sample district, made once.
+std::vector<v1::EvaluationPackage> SamplePackages(uint64_t seed, int year, int count) {
+  SampleGenerator generator(seed);
+  SampleDistrict district = generator.District("430602", "岳阳楼区", 8, count);
+  std::vector<v1::EvaluationPackage> packages;
+  for (const SampleUnit& unit : district.units) packages.push_back(generator.Package(unit, year));
+  return packages;
+}
+
+// ScoringService.Score on generated packages.
+class ScoreWorkload : public Workload {
+ public:
+  explicit ScoreWorkload(WorkloadOptions options) : options_(std::move(options)) {}
+  absl::Status Prepare() override {
+    for (int i = 0; i < options_.channels; ++i) {
+      stubs_.push_back(v1::ScoringService::NewStub(Channel(options_.target, i)));
+    }
+    for (auto& package : SamplePackages(options_.seed, options_.year, 64)) {
+      v1::ScoreRequest request;
+      *request.mutable_package() = std::move(package);
+      requests_.push_back(std::move(request));
+    }
+    grpc::ClientContext context;
+    v1::ScoreResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(stubs_[0]->Score(&context, requests_[0], &response)));
+    request_bytes_ = requests_[0].ByteSizeLong();
+    reply_bytes_ = response.ByteSizeLong();
+    return absl::OkStatus();
+  }
+  absl::Status Call(int worker, uint64_t sequence) override {
+    grpc::ClientContext context;
+    v1::ScoreResponse response;
+    return FromGrpcStatus(stubs_[static_cast<size_t>(worker) % stubs_.size()]->Score(
+        &context, requests_[(sequence * 7 + static_cast<uint64_t>(worker)) % requests_.size()],
+        &response));
+  }
+  size_t request_bytes() const override { return request_bytes_; }
+  size_t reply_bytes() const override { return reply_bytes_; }
+
+ private:
+  WorkloadOptions options_;
+  std::vector<std::unique_ptr<v1::ScoringService::Stub>> stubs_;
+  std::vector<v1::ScoreRequest> requests_;
+  size_t request_bytes_ = 0;
+  size_t reply_bytes_ = 0;
+};
+
+}  // namespace
+
+std::string WorkloadHelp() {
+  return "score: ScoringService.Score on generated packages";
+}
+
+absl::StatusOr<std::unique_ptr<Workload>> MakeWorkload(const std::string& name,
+                                                       const WorkloadOptions& options) {
+  if (name == "score") return std::unique_ptr<Workload>(new ScoreWorkload(options));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--workload \"", name, "\": unknown; one of: ", WorkloadHelp()));
+}
+
+}  // namespace budgetperf::bench
