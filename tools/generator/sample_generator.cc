@@ -197,8 +197,8 @@ YearFigures FiguresFor(uint64_t seed, const SampleUnit& unit, int year) {
   };
   add_line(kind.main_project, 0, 1'000, 30'000);
   if (rng.OneIn(2)) add_line("运行维护经费", 1, 500, 8'000);
-  if (rng.OneIn(3)) add_line(absl::StrCat(year, "年区级", kind.output_name, "专项"), 2, 1'000, 20'000);
-  if (rng.OneIn(4)) add_line(absl::StrCat(year, "年中央转移支付", kind.main_project), 3, 1'000, 40'000);
+  if (rng.OneIn(3)) add_line(absl::StrCat("区级", kind.output_name, "专项资金"), 2, 1'000, 20'000);
+  if (rng.OneIn(4)) add_line(absl::StrCat("中央转移支付", kind.main_project), 3, 1'000, 40'000);
   const int64_t full_year = f.full_year_budget();
   f.other_funds = rng.OneIn(3) ? PercentOf(full_year, rng.Between(1, 5)) : 0;
   f.initial_cut = PercentOf(full_year, rng.Between(0, 25));
@@ -472,8 +472,13 @@ v1::EvaluationPackage SampleGenerator::Package(const SampleUnit& unit, int year,
   SetRow("上级转移支付", prior_of_kind(3), of_kind(3, true), of_kind(3, false),
          projects->mutable_higher_transfers_total());
   for (const auto& p : f.projects) {
-    if (p.kind == 2) SetRow(p.name, 0, p.budget, p.final, projects->add_district_special_funds());
-    if (p.kind == 3) SetRow(p.name, 0, p.budget, p.final, projects->add_higher_transfers());
+    // At most one line of each kind a year, so last year's line is the kind's total.
+    if (p.kind == 2) {
+      SetRow(p.name, prior_of_kind(2), p.budget, p.final, projects->add_district_special_funds());
+    }
+    if (p.kind == 3) {
+      SetRow(p.name, prior_of_kind(3), p.budget, p.final, projects->add_higher_transfers());
+    }
   }
 
   v1::PublicFunds* funds = basic->mutable_public_funds();
