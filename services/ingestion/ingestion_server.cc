@@ -1,0 +1,65 @@
+#include "services/ingestion/ingestion_server.h"
+
+#include <utility>
+
+#include "common/status/status_macros.h"
+
+namespace budgetperf {
+namespace ingestion {
+
+absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options options) {
+  std::unique_ptr<IngestionServer> s(new IngestionServer());
+
+  IngestionStore::Options store_options;
+  store_options.path = options.data_dir;
+  store_options.durable = options.durable;
+  ASSIGN_OR_RETURN(s->store_, IngestionStore::Open(store_options));
+
+  if (!options.scoring_address.empty()) {
+    GrpcScorer::Options scorer_options;
+    scorer_options.address = options.scoring_address;
+    scorer_options.deadline = options.scoring_deadline;
+    scorer_options.max_message_bytes = options.max_message_bytes;
+    s->scorer_ = std::make_unique<GrpcScorer>(std::move(scorer_options));
+    s->dispatcher_ =
+        std::make_unique<OutboxDispatcher>(s->store_.get(), s->scorer_.get(), options.outbox);
+  }
+
+  Ingestor::Options ingestor_options;
+  ingestor_options.clock = options.outbox.clock;
+  if (s->dispatcher_ != nullptr) {
+    OutboxDispatcher* dispatcher = s->dispatcher_.get();
+    ingestor_options.on_outbox_work = [dispatcher] { dispatcher->Notify(); };
+  }
+  s->ingestor_ =
+      std::make_unique<Ingestor>(s->store_.get(), s->scorer_.get(), std::move(ingestor_options));
+  s->work_ = std::make_unique<WorkQueue>(options.worker_threads);
+  s->service_ = std::make_unique<IngestionServiceImpl>(s->ingestor_.get(), s->work_.get());
+
+  GrpcServerOptions server_options;
+  server_options.listen = options.listen;
+  server_options.max_message_bytes = options.max_message_bytes;
+  ASSIGN_OR_RETURN(s->server_, GrpcServer::Start(server_options, {s->service_.get()}));
+  s->server_->SetServing("", true);
+  s->server_->SetServing(v1::IngestionService::service_full_name(), true);
+
+  // Pending work left by an earlier run is picked up at once.
+  if (s->dispatcher_ != nullptr) {
+    s->dispatcher_->Start();
+    s->dispatcher_->Notify();
+  }
+  return s;
+}
+
+IngestionServer::~IngestionServer() { Shutdown(std::chrono::milliseconds(0)); }
+
+void IngestionServer::Shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Calls in flight finish on the work queue, which must still run.
+  if (server_ != nullptr) server_->Shutdown(grace);
+  if (dispatcher_ != nullptr) dispatcher_->Stop();
+}
+
+}  // namespace ingestion
+}  // namespace budgetperf

@@ -1,0 +1,100 @@
+#ifndef BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVER_H_
+#define BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVER_H_
+
+// A running budget-ingestion server: the store, the scoring client, the
+// outbox dispatcher, the Ingestor and IngestionServiceImpl on one port, with
+// the gRPC health service (the server and "budgetperf.v1.IngestionService"
+// report SERVING) and server reflection.
+//
+//   IngestionServer::Options options;
+//   options.listen = "127.0.0.1:0";
+//   options.data_dir = "/var/lib/budgetperf/ingestion";
+//   options.scoring_address = "127.0.0.1:7102";
+//   ASSIGN_OR_RETURN(auto server, IngestionServer::Start(std::move(options)));
+//   std::cout << "listening on " << server->address() << std::endl;
+//   WaitForShutdownSignal();
+//   server->Shutdown();
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/server/grpc_server.h"
+#include "services/ingestion/ingestion_service.h"
+#include "services/ingestion/ingestion_store.h"
+#include "services/ingestion/ingestor.h"
+#include "services/ingestion/outbox_dispatcher.h"
+#include "services/ingestion/scoring_client.h"
+#include "services/ingestion/work_queue.h"
+
+namespace budgetperf {
+namespace ingestion {
+
+// Requests and replies larger than this are refused by the transport. A
+// package is capped at kMaxPackageBytes (4 MiB) by validation, which then
+// reports an oversize package as a violation rather than a transport error;
+// 16 MiB leaves room for a stored evaluation with its scorecard.
+inline constexpr int kIngestionMaxMessageBytes = 16 * 1024 * 1024;
+
+class IngestionServer {
+ public:
+  struct Options {
+    // HOST:PORT; port 0 picks a free one (see port()).
+    std::string listen = "127.0.0.1:0";
+    // The RocksDB folder; created if absent.
+    std::string data_dir;
+    // HOST:PORT of budget-scoring; empty: no scoring (every version stays
+    // SCORING_PENDING until a server started with one scores them).
+    std::string scoring_address;
+    // Sync each acknowledged write to disk (see IngestionStore::Options).
+    bool durable = true;
+    int max_message_bytes = kIngestionMaxMessageBytes;
+    // Threads running the handlers' work (Submits block on disk syncs and
+    // scoring calls).
+    int worker_threads = 8;
+    // Each Score call gives up after this long.
+    std::chrono::milliseconds scoring_deadline{5000};
+    // Retrying pending scoring.
+    OutboxDispatcher::Options outbox;
+  };
+
+  // Opens the store and starts serving. INVALID_ARGUMENT for a malformed
+  // address, UNAVAILABLE when it cannot be bound, INTERNAL/DATA_LOSS when the
+  // store cannot be opened (e.g. another server holds the folder).
+  static absl::StatusOr<std::unique_ptr<IngestionServer>> Start(Options options);
+
+  // Shuts down if still running.
+  ~IngestionServer();
+
+  IngestionServer(const IngestionServer&) = delete;
+  IngestionServer& operator=(const IngestionServer&) = delete;
+
+  // The bound port.
+  int port() const { return server_->port(); }
+  // HOST:PORT with the bound port, as printed in "listening on HOST:PORT".
+  const std::string& address() const { return server_->address(); }
+
+  // Reports NOT_SERVING, stops taking calls, waits up to `grace` for those in
+  // flight, then stops the outbox dispatcher. The store closes with the
+  // object. Idempotent.
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  IngestionServer() = default;
+
+  // Declared in dependency order: each member outlives those after it.
+  std::unique_ptr<IngestionStore> store_;
+  std::unique_ptr<Scorer> scorer_;
+  std::unique_ptr<OutboxDispatcher> dispatcher_;
+  std::unique_ptr<Ingestor> ingestor_;
+  std::unique_ptr<WorkQueue> work_;
+  std::unique_ptr<IngestionServiceImpl> service_;
+  std::unique_ptr<GrpcServer> server_;
+  bool shut_down_ = false;
+};
+
+}  // namespace ingestion
+}  // namespace budgetperf
+
+#endif  // BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVER_H_

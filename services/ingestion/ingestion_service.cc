@@ -1,0 +1,196 @@
+#include "services/ingestion/ingestion_service.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/ingestion/validation_errors.h"
+
+namespace budgetperf {
+namespace ingestion {
+namespace {
+
+// Runs `work` (returning absl::StatusOr<Response>) on the queue and finishes
+// the unary call with its answer.
+template <typename Response, typename Work>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, WorkQueue* queue,
+                                   Response* response, Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  queue->Post([reactor, response, work = std::move(work)]() mutable {
+    absl::StatusOr<Response> result = work();
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatusWithDetails(result.status()));
+  });
+  return reactor;
+}
+
+// Reads packages one at a time, submitting each before reading the next, so
+// that a stream of thousands holds one package in memory.
+class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitRequest> {
+ public:
+  SubmitStreamReactor(Ingestor* ingestor, WorkQueue* work, CallContext caller,
+                      v1::SubmitStreamResponse* response)
+      : ingestor_(ingestor), work_(work), caller_(std::move(caller)), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The client has sent everything (or gave up; then nobody reads this).
+      Finish(grpc::Status::OK);
+      return;
+    }
+    work_->Post([this] {
+      Process();
+      StartRead(&request_);
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Process() {
+    absl::StatusOr<v1::SubmitResponse> answer = ingestor_->Submit(caller_, request_);
+    v1::SubmitStreamResult* result = response_->add_results();
+    result->set_index(index_++);
+    result->set_uscc(request_.package().unit().uscc());
+    result->set_year(request_.package().year());
+    result->set_code(static_cast<int>(answer.status().code()));
+    if (answer.ok()) {
+      result->set_version(answer->version());
+      result->set_status(answer->status());
+      result->set_replayed(answer->replayed());
+      result->set_warning_count(answer->warnings_size());
+      if (answer->replayed()) {
+        response_->set_replayed(response_->replayed() + 1);
+      } else {
+        response_->set_accepted(response_->accepted() + 1);
+      }
+      return;
+    }
+    result->set_error_message(std::string(answer.status().message()));
+    std::optional<v1::ValidationErrors> errors = GetValidationErrors(answer.status());
+    if (!errors.has_value()) {
+      response_->set_failed(response_->failed() + 1);
+      return;
+    }
+    response_->set_rejected(response_->rejected() + 1);
+    result->set_violation_count(errors->violations_size());
+    for (int i = 0; i < errors->violations_size() && i < kMaxStreamViolations; ++i) {
+      *result->add_violations() = errors->violations(i);
+    }
+  }
+
+  Ingestor* const ingestor_;
+  WorkQueue* const work_;
+  const CallContext caller_;
+  v1::SubmitStreamResponse* const response_;
+  v1::SubmitRequest request_;
+  int index_ = 0;
+};
+
+// Lists the matching keys first (small), then reads and writes one
+// evaluation at a time as the client takes them.
+class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEvaluationsResponse> {
+ public:
+  ListEvaluationsReactor(Ingestor* ingestor, WorkQueue* work, CallContext caller,
+                         v1::ListEvaluationsRequest request)
+      : ingestor_(ingestor), work_(work) {
+    work_->Post([this, caller = std::move(caller), request = std::move(request)] {
+      absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(caller, request);
+      if (!keys.ok()) {
+        Finish(ToGrpcStatusWithDetails(keys.status()));
+        return;
+      }
+      keys_ = *std::move(keys);
+      view_ = request.view();
+      WriteNext();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the client stopped reading"));
+      return;
+    }
+    work_->Post([this] { WriteNext(); });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void WriteNext() {
+    if (next_ == keys_.size()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    absl::StatusOr<v1::ListEvaluationsResponse> item =
+        ingestor_->ReadListing(keys_[next_++], view_);
+    if (!item.ok()) {
+      Finish(ToGrpcStatusWithDetails(item.status()));
+      return;
+    }
+    item_ = *std::move(item);
+    StartWrite(&item_);
+  }
+
+  Ingestor* const ingestor_;
+  WorkQueue* const work_;
+  std::vector<ListingKey> keys_;
+  v1::EvaluationView view_ = v1::EVALUATION_VIEW_UNSPECIFIED;
+  size_t next_ = 0;
+  v1::ListEvaluationsResponse item_;
+};
+
+}  // namespace
+
+CallContext MakeCallContext(const grpc::CallbackServerContext& context) {
+  CallContext caller;
+  caller.peer = context.peer();
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("budgetperf-principal");
+  if (it != metadata.end() && !it->second.empty()) {
+    caller.principal = std::string(it->second.data(), it->second.size());
+  }
+  return caller;
+}
+
+IngestionServiceImpl::IngestionServiceImpl(Ingestor* ingestor, WorkQueue* work)
+    : ingestor_(ingestor), work_(work) {}
+
+grpc::ServerUnaryReactor* IngestionServiceImpl::Submit(grpc::CallbackServerContext* context,
+                                                       const v1::SubmitRequest* request,
+                                                       v1::SubmitResponse* response) {
+  return RunUnary(context, work_, response, [this, caller = MakeCallContext(*context), request] {
+    return ingestor_->Submit(caller, *request);
+  });
+}
+
+grpc::ServerReadReactor<v1::SubmitRequest>* IngestionServiceImpl::SubmitStream(
+    grpc::CallbackServerContext* context, v1::SubmitStreamResponse* response) {
+  return new SubmitStreamReactor(ingestor_, work_, MakeCallContext(*context), response);
+}
+
+grpc::ServerUnaryReactor* IngestionServiceImpl::GetEvaluation(
+    grpc::CallbackServerContext* context, const v1::GetEvaluationRequest* request,
+    v1::GetEvaluationResponse* response) {
+  return RunUnary(context, work_, response, [this, caller = MakeCallContext(*context), request] {
+    return ingestor_->GetEvaluation(caller, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* IngestionServiceImpl::ListVersions(grpc::CallbackServerContext* context,
+                                                             const v1::ListVersionsRequest* request,
+                                                             v1::ListVersionsResponse* response) {
+  return RunUnary(context, work_, response, [this, caller = MakeCallContext(*context), request] {
+    return ingestor_->ListVersions(caller, *request);
+  });
+}
+
+grpc::ServerWriteReactor<v1::ListEvaluationsResponse>* IngestionServiceImpl::ListEvaluations(
+    grpc::CallbackServerContext* context, const v1::ListEvaluationsRequest* request) {
+  return new ListEvaluationsReactor(ingestor_, work_, MakeCallContext(*context), *request);
+}
+
+}  // namespace ingestion
+}  // namespace budgetperf

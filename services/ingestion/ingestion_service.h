@@ -1,0 +1,58 @@
+#ifndef BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVICE_H_
+#define BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVICE_H_
+
+// budgetperf.v1.IngestionService over the callback API: each handler builds
+// the CallContext, hands the call to the Ingestor on the WorkQueue (the
+// logic blocks on disk and on scoring; gRPC's own threads must not), and
+// turns the answer into a reply, absl::Status into grpc::Status with the
+// ValidationErrors as details.
+
+#include <grpcpp/grpcpp.h>
+
+#include "budgetperf/v1/ingestion.grpc.pb.h"
+#include "services/ingestion/call_context.h"
+#include "services/ingestion/ingestor.h"
+#include "services/ingestion/work_queue.h"
+
+namespace budgetperf {
+namespace ingestion {
+
+// Most violations listed per package in a SubmitStream answer.
+inline constexpr int kMaxStreamViolations = 20;
+
+// The caller of an RPC, from its context (see CallContext).
+CallContext MakeCallContext(const grpc::CallbackServerContext& context);
+
+class IngestionServiceImpl final : public v1::IngestionService::CallbackService {
+ public:
+  // `ingestor` and `work` must outlive the service and every call in flight
+  // (shut the server down first).
+  IngestionServiceImpl(Ingestor* ingestor, WorkQueue* work);
+
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
+                                   const v1::SubmitRequest* request,
+                                   v1::SubmitResponse* response) override;
+
+  grpc::ServerReadReactor<v1::SubmitRequest>* SubmitStream(
+      grpc::CallbackServerContext* context, v1::SubmitStreamResponse* response) override;
+
+  grpc::ServerUnaryReactor* GetEvaluation(grpc::CallbackServerContext* context,
+                                          const v1::GetEvaluationRequest* request,
+                                          v1::GetEvaluationResponse* response) override;
+
+  grpc::ServerUnaryReactor* ListVersions(grpc::CallbackServerContext* context,
+                                         const v1::ListVersionsRequest* request,
+                                         v1::ListVersionsResponse* response) override;
+
+  grpc::ServerWriteReactor<v1::ListEvaluationsResponse>* ListEvaluations(
+      grpc::CallbackServerContext* context, const v1::ListEvaluationsRequest* request) override;
+
+ private:
+  Ingestor* const ingestor_;
+  WorkQueue* const work_;
+};
+
+}  // namespace ingestion
+}  // namespace budgetperf
+
+#endif  // BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVICE_H_

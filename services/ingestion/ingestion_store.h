@@ -1,0 +1,209 @@
+#ifndef BUDGETPERF_SERVICES_INGESTION_INGESTION_STORE_H_
+#define BUDGETPERF_SERVICES_INGESTION_INGESTION_STORE_H_
+
+// Ingestion's RocksDB store: the one owner of the database, its column
+// families, its key encoding and its write batches.
+//
+// Column families and keys (uscc: the 18 ASCII characters of a USCC; year:
+// big-endian uint16; version: big-endian uint32; seq: big-endian uint64, so
+// that byte order is numeric order):
+//
+//   evaluations  uscc | year | version  → StoredEvaluation
+//                  a unit's versions of a year, oldest first, are the prefix
+//                  uscc | year; all its years the prefix uscc
+//   latest       uscc | year            → LatestVersionRecord
+//   by_year      year | division | uscc → YearIndexRecord
+//                  (division: the 6 digits of the division code) a year's
+//                  units are the prefix year, a division's the prefix
+//                  year | "4306" (the code's significant digits)
+//   idempotency  idempotency key        → IdempotencyRecord
+//   outbox       seq                    → OutboxRecord, oldest first
+//
+// Every accepted submission is one WriteBatch (the version, the latest
+// pointer, the listing index entry, the idempotency record, the outbox
+// records): it is all there or none of it is, across crashes. The WAL is
+// always on; with Options.durable each acknowledged write is synced to disk
+// first, so it survives a kill -9 or a power cut.
+//
+// RocksDB statuses are translated here: NotFound → NOT_FOUND (or an empty
+// result), Corruption → DATA_LOSS, anything else → INTERNAL.
+//
+// Thread-safe: RocksDB serialises writes; the store adds no locking of its
+// own. Callers that read-modify-write (assigning the next version) serialise
+// themselves (see Ingestor).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "budgetperf/v1/ingestion.pb.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace budgetperf {
+namespace ingestion {
+
+// The column families, one per kind of record.
+enum class ColumnFamily {
+  kDefault,      // RocksDB's own; unused
+  kEvaluations,  // every stored version
+  kLatest,       // the latest version of each (unit, year)
+  kByYear,       // the listing index
+  kIdempotency,  // answers to Submits with an idempotency key
+  kOutbox,       // work left to do for stored versions
+};
+
+// Key encoding, in one place. USCCs are fixed at 18 bytes (callers pass only
+// validated codes), which is what makes the concatenations below
+// prefix-free.
+namespace store_keys {
+
+inline constexpr size_t kUsccBytes = 18;
+inline constexpr size_t kDivisionBytes = 6;
+
+// uscc | year | version.
+std::string EvaluationKey(absl::string_view uscc, int32_t year, int32_t version);
+// uscc | year: the prefix of a unit's versions of a year; also the latest key.
+std::string UnitYearKey(absl::string_view uscc, int32_t year);
+// year | division | uscc.
+std::string YearIndexKey(int32_t year, absl::string_view division_code, absl::string_view uscc);
+// year, or year | the leading digits of a division: the prefix scanned to
+// list a year's units, or those of a division.
+std::string YearIndexPrefix(int32_t year, absl::string_view division_prefix = "");
+// seq.
+std::string OutboxKey(uint64_t seq);
+
+// Decodes EvaluationKey; false if `key` is not one.
+bool ParseEvaluationKey(absl::string_view key, std::string* uscc, int32_t* year, int32_t* version);
+// Decodes YearIndexKey; false if `key` is not one.
+bool ParseYearIndexKey(absl::string_view key, int32_t* year, std::string* division_code,
+                       std::string* uscc);
+// Decodes OutboxKey; false if `key` is not one.
+bool ParseOutboxKey(absl::string_view key, uint64_t* seq);
+
+}  // namespace store_keys
+
+// An entry of the listing index (column family by_year).
+struct YearIndexEntry {
+  int32_t year = 0;
+  std::string division_code;
+  std::string uscc;
+  v1::YearIndexRecord record;
+};
+
+// An outbox record with its sequence number.
+struct OutboxEntry {
+  uint64_t seq = 0;
+  v1::OutboxRecord record;
+};
+
+// Everything one accepted submission writes, in one batch.
+struct NewVersion {
+  // The version to store; its package's unit.uscc, year and version name the
+  // keys.
+  v1::StoredEvaluation evaluation;
+  // The latest pointer before this version, if there was one: its listing
+  // index entry is removed if the division changed.
+  std::optional<v1::LatestVersionRecord> previous;
+  // Stored under `idempotency_key` when that is not empty.
+  std::string idempotency_key;
+  v1::IdempotencyRecord idempotency;
+  // Appended to the outbox with fresh sequence numbers.
+  std::vector<v1::OutboxRecord> outbox;
+};
+
+class IngestionStore {
+ public:
+  struct Options {
+    // The database folder; created (with missing parents' last level) if
+    // absent.
+    std::string path;
+    // Sync every write to disk before it returns (WriteOptions.sync). Off
+    // only for bulk loads and tests that accept losing the last writes on a
+    // machine crash (a process crash loses nothing either way: the WAL is
+    // always written).
+    bool durable = true;
+  };
+
+  // Opens (creating if needed) the database at options.path with every
+  // column family. INTERNAL naming the folder when it cannot be opened (e.g.
+  // another process holds it), DATA_LOSS if it is corrupt.
+  static absl::StatusOr<std::unique_ptr<IngestionStore>> Open(const Options& options);
+
+  // Closes the database.
+  ~IngestionStore();
+
+  IngestionStore(const IngestionStore&) = delete;
+  IngestionStore& operator=(const IngestionStore&) = delete;
+
+  // --- reads ---------------------------------------------------------------
+
+  // One version. NOT_FOUND if it was never stored.
+  absl::StatusOr<v1::StoredEvaluation> GetEvaluation(absl::string_view uscc, int32_t year,
+                                                     int32_t version) const;
+
+  // Every version of (uscc, year), oldest first; empty if none.
+  absl::StatusOr<std::vector<v1::StoredEvaluation>> ListVersions(absl::string_view uscc,
+                                                                 int32_t year) const;
+
+  // The latest pointer of (uscc, year); nullopt if nothing is stored.
+  absl::StatusOr<std::optional<v1::LatestVersionRecord>> GetLatest(absl::string_view uscc,
+                                                                   int32_t year) const;
+
+  // The record stored under an idempotency key; nullopt if none.
+  absl::StatusOr<std::optional<v1::IdempotencyRecord>> GetIdempotency(absl::string_view key) const;
+
+  // Calls `visit` for each listing index entry of `year` (0: every year)
+  // whose division code starts with `division_prefix`, in key order, until
+  // it returns false.
+  absl::Status ScanYearIndex(int32_t year, absl::string_view division_prefix,
+                             const std::function<bool(const YearIndexEntry&)>& visit) const;
+
+  // Up to `limit` outbox records with sequence numbers above `after_seq`,
+  // oldest first.
+  absl::StatusOr<std::vector<OutboxEntry>> ListOutbox(size_t limit, uint64_t after_seq = 0) const;
+
+  // --- writes --------------------------------------------------------------
+
+  // Stores a new version and everything that goes with it in one batch.
+  // INVALID_ARGUMENT if the package's USCC is not 18 bytes or its division
+  // code not 6 (nothing is written).
+  absl::Status CommitNewVersion(const NewVersion& version);
+
+  // Removes outbox record `seq` and, if `updated` is given, replaces the
+  // stored version it names, in one batch: the outcome of outbox work.
+  absl::Status CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated);
+
+  // Replaces outbox record `seq` (its attempts and next attempt time).
+  absl::Status UpdateOutbox(uint64_t seq, const v1::OutboxRecord& record);
+
+  // The RocksDB column family handle (for tests and tools that inspect the
+  // raw store).
+  rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const;
+  rocksdb::DB* db() const { return db_.get(); }
+
+ private:
+  IngestionStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                 bool durable, uint64_t next_outbox_seq);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  // Indexed by ColumnFamily; owned (destroyed before db_).
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  bool durable_;
+  std::atomic<uint64_t> next_outbox_seq_;
+};
+
+}  // namespace ingestion
+}  // namespace budgetperf
+
+#endif  // BUDGETPERF_SERVICES_INGESTION_INGESTION_STORE_H_

@@ -1,0 +1,269 @@
+#include "services/ingestion/ingestion_store.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "services/ingestion/test_packages.h"
+#include "tests/testing/temp_dir.h"
+
+namespace budgetperf {
+namespace ingestion {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using testing::PackageForUnit;
+using testing::TestUscc;
+
+// Counts the records of one column family, straight from RocksDB.
+int CountRecords(const IngestionStore& store, ColumnFamily cf) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store.db()->NewIterator(rocksdb::ReadOptions(), store.handle(cf)));
+  int n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+NewVersion MakeVersion(int unit, int32_t year, int32_t version,
+                       const std::string& division = "430602") {
+  NewVersion v;
+  *v.evaluation.mutable_package() = PackageForUnit(unit, division);
+  v.evaluation.mutable_package()->set_year(year);
+  v.evaluation.set_version(version);
+  v.evaluation.set_status(v1::SCORED);
+  return v;
+}
+
+class IngestionStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<budgetperf::testing::TempDir> dir =
+        budgetperf::testing::TempDir::Create("store");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    dir_ = std::make_unique<budgetperf::testing::TempDir>(*std::move(dir));
+    Reopen();
+  }
+
+  void Reopen() {
+    store_.reset();
+    IngestionStore::Options options;
+    options.path = dir_->Join("db");
+    absl::StatusOr<std::unique_ptr<IngestionStore>> store = IngestionStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  std::unique_ptr<budgetperf::testing::TempDir> dir_;
+  std::unique_ptr<IngestionStore> store_;
+};
+
+TEST(StoreKeysTest, EvaluationKeysOrderByUnitYearThenVersionNumerically) {
+  const std::string a = TestUscc(1);
+  const std::string b = TestUscc(2);
+  std::vector<std::string> keys = {
+      store_keys::EvaluationKey(a, 2023, 1),     store_keys::EvaluationKey(a, 2023, 2),
+      store_keys::EvaluationKey(a, 2023, 255),   store_keys::EvaluationKey(a, 2023, 256),
+      store_keys::EvaluationKey(a, 2023, 70000), store_keys::EvaluationKey(a, 2024, 1),
+      store_keys::EvaluationKey(b, 2000, 1),
+  };
+  for (size_t i = 1; i < keys.size(); ++i) EXPECT_LT(keys[i - 1], keys[i]) << i;
+  const std::string prefix = store_keys::UnitYearKey(a, 2023);
+  EXPECT_EQ(keys[3].compare(0, prefix.size(), prefix), 0);
+  EXPECT_NE(keys[5].compare(0, prefix.size(), prefix), 0);
+
+  std::string uscc;
+  int32_t year = 0, version = 0;
+  ASSERT_TRUE(store_keys::ParseEvaluationKey(keys[4], &uscc, &year, &version));
+  EXPECT_EQ(uscc, a);
+  EXPECT_EQ(year, 2023);
+  EXPECT_EQ(version, 70000);
+}
+
+TEST(StoreKeysTest, YearIndexKeysOrderByYearDivisionUnit) {
+  std::vector<std::string> keys = {
+      store_keys::YearIndexKey(2023, "430602", TestUscc(9)),
+      store_keys::YearIndexKey(2023, "430603", TestUscc(1)),
+      store_keys::YearIndexKey(2023, "440100", TestUscc(1)),
+      store_keys::YearIndexKey(2024, "110000", TestUscc(1)),
+  };
+  for (size_t i = 1; i < keys.size(); ++i) EXPECT_LT(keys[i - 1], keys[i]) << i;
+  const std::string prefecture = store_keys::YearIndexPrefix(2023, "4306");
+  EXPECT_EQ(keys[0].compare(0, prefecture.size(), prefecture), 0);
+  EXPECT_EQ(keys[1].compare(0, prefecture.size(), prefecture), 0);
+  EXPECT_NE(keys[2].compare(0, prefecture.size(), prefecture), 0);
+
+  int32_t year = 0;
+  std::string division, uscc;
+  ASSERT_TRUE(store_keys::ParseYearIndexKey(keys[1], &year, &division, &uscc));
+  EXPECT_EQ(year, 2023);
+  EXPECT_EQ(division, "430603");
+  EXPECT_EQ(uscc, TestUscc(1));
+}
+
+TEST(StoreKeysTest, OutboxKeysOrderNumerically) {
+  EXPECT_LT(store_keys::OutboxKey(255), store_keys::OutboxKey(256));
+  EXPECT_LT(store_keys::OutboxKey(1), store_keys::OutboxKey(uint64_t{1} << 40));
+  uint64_t seq = 0;
+  ASSERT_TRUE(store_keys::ParseOutboxKey(store_keys::OutboxKey(123456789), &seq));
+  EXPECT_EQ(seq, 123456789u);
+}
+
+TEST_F(IngestionStoreTest, CommitWritesEveryRecordInOneBatch) {
+  NewVersion v = MakeVersion(1, 2023, 1);
+  v.idempotency_key = "key-1";
+  v.idempotency.set_package_sha256("abc");
+  v.idempotency.mutable_response()->set_version(1);
+  v1::OutboxRecord& record = v.outbox.emplace_back();
+  record.set_uscc(TestUscc(1));
+  record.set_year(2023);
+  record.set_version(1);
+  record.set_kind(v1::OUTBOX_SCORE);
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+
+  EXPECT_EQ(CountRecords(*store_, ColumnFamily::kEvaluations), 1);
+  EXPECT_EQ(CountRecords(*store_, ColumnFamily::kLatest), 1);
+  EXPECT_EQ(CountRecords(*store_, ColumnFamily::kByYear), 1);
+  EXPECT_EQ(CountRecords(*store_, ColumnFamily::kIdempotency), 1);
+  EXPECT_EQ(CountRecords(*store_, ColumnFamily::kOutbox), 1);
+
+  absl::StatusOr<v1::StoredEvaluation> stored = store_->GetEvaluation(TestUscc(1), 2023, 1);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->package().unit().name(), "测试单位1");
+  absl::StatusOr<std::optional<v1::LatestVersionRecord>> latest =
+      store_->GetLatest(TestUscc(1), 2023);
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->version(), 1);
+  EXPECT_EQ((*latest)->division_code(), "430602");
+  absl::StatusOr<std::optional<v1::IdempotencyRecord>> idem = store_->GetIdempotency("key-1");
+  ASSERT_TRUE(idem.ok() && idem->has_value());
+  EXPECT_EQ((*idem)->package_sha256(), "abc");
+}
+
+TEST_F(IngestionStoreTest, RefusedCommitWritesNothing) {
+  NewVersion v = MakeVersion(1, 2023, 1);
+  v.evaluation.mutable_package()->mutable_unit()->set_uscc("SHORT");
+  v.idempotency_key = "key-1";
+  v.outbox.emplace_back();
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->CommitNewVersion(v)));
+  for (ColumnFamily cf : {ColumnFamily::kEvaluations, ColumnFamily::kLatest, ColumnFamily::kByYear,
+                          ColumnFamily::kIdempotency, ColumnFamily::kOutbox}) {
+    EXPECT_EQ(CountRecords(*store_, cf), 0) << static_cast<int>(cf);
+  }
+}
+
+TEST_F(IngestionStoreTest, ListVersionsIsAPrefixScanOfOneUnitAndYear) {
+  for (int version = 1; version <= 3; ++version) {
+    ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, version)).ok());
+  }
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2024, 1)).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1)).ok());
+
+  absl::StatusOr<std::vector<v1::StoredEvaluation>> versions =
+      store_->ListVersions(TestUscc(1), 2023);
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  std::vector<int> numbers;
+  for (const auto& e : *versions) numbers.push_back(e.version());
+  EXPECT_THAT(numbers, ElementsAre(1, 2, 3));
+
+  absl::StatusOr<std::vector<v1::StoredEvaluation>> none = store_->ListVersions(TestUscc(3), 2023);
+  ASSERT_TRUE(none.ok());
+  EXPECT_THAT(*none, IsEmpty());
+  EXPECT_TRUE(absl::IsNotFound(store_->GetEvaluation(TestUscc(1), 2023, 4).status()));
+}
+
+TEST_F(IngestionStoreTest, YearIndexScansByYearAndDivision) {
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1, "430603")).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(3, 2023, 1, "440100")).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(4, 2024, 1, "430602")).ok());
+
+  auto scan = [&](int32_t year, const std::string& prefix) {
+    std::vector<std::string> units;
+    absl::Status s = store_->ScanYearIndex(year, prefix, [&](const YearIndexEntry& e) {
+      units.push_back(e.uscc);
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return units;
+  };
+  EXPECT_THAT(scan(2023, ""), ElementsAre(TestUscc(1), TestUscc(2), TestUscc(3)));
+  EXPECT_THAT(scan(2023, "4306"), ElementsAre(TestUscc(1), TestUscc(2)));
+  EXPECT_THAT(scan(2023, "430603"), ElementsAre(TestUscc(2)));
+  EXPECT_THAT(scan(2024, ""), ElementsAre(TestUscc(4)));
+  EXPECT_THAT(scan(0, "4306"), ElementsAre(TestUscc(1), TestUscc(2), TestUscc(4)));
+}
+
+TEST_F(IngestionStoreTest, MovingDivisionMovesTheIndexEntry) {
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")).ok());
+  NewVersion second = MakeVersion(1, 2023, 2, "430603");
+  absl::StatusOr<std::optional<v1::LatestVersionRecord>> latest =
+      store_->GetLatest(TestUscc(1), 2023);
+  ASSERT_TRUE(latest.ok());
+  second.previous = **latest;
+  ASSERT_TRUE(store_->CommitNewVersion(second).ok());
+
+  std::vector<std::string> divisions;
+  ASSERT_TRUE(store_
+                  ->ScanYearIndex(2023, "",
+                                  [&](const YearIndexEntry& e) {
+                                    divisions.push_back(e.division_code);
+                                    EXPECT_EQ(e.record.latest_version(), 2);
+                                    return true;
+                                  })
+                  .ok());
+  EXPECT_THAT(divisions, ElementsAre("430603"));
+}
+
+TEST_F(IngestionStoreTest, EverythingSurvivesReopening) {
+  NewVersion v = MakeVersion(1, 2023, 1);
+  v.outbox.emplace_back().set_uscc(TestUscc(1));
+  v.outbox.emplace_back().set_uscc(TestUscc(1));
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  Reopen();
+  EXPECT_TRUE(store_->GetEvaluation(TestUscc(1), 2023, 1).ok());
+
+  // Sequence numbers continue after the records left in the outbox.
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  absl::StatusOr<std::vector<OutboxEntry>> outbox = store_->ListOutbox(10);
+  ASSERT_TRUE(outbox.ok());
+  std::vector<uint64_t> seqs;
+  for (const OutboxEntry& e : *outbox) seqs.push_back(e.seq);
+  EXPECT_THAT(seqs, ElementsAre(1, 2, 3, 4));
+}
+
+TEST_F(IngestionStoreTest, CompleteOutboxUpdatesAndRemovesTogether) {
+  NewVersion v = MakeVersion(1, 2023, 1);
+  v.evaluation.set_status(v1::SCORING_PENDING);
+  v.outbox.emplace_back().set_uscc(TestUscc(1));
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  absl::StatusOr<std::vector<OutboxEntry>> outbox = store_->ListOutbox(10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+
+  v1::OutboxRecord retry = (*outbox)[0].record;
+  retry.set_attempts(3);
+  ASSERT_TRUE(store_->UpdateOutbox((*outbox)[0].seq, retry).ok());
+  EXPECT_EQ(store_->ListOutbox(10)->at(0).record.attempts(), 3);
+
+  v1::StoredEvaluation scored = v.evaluation;
+  scored.set_status(v1::SCORED);
+  ASSERT_TRUE(store_->CompleteOutbox((*outbox)[0].seq, &scored).ok());
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+  EXPECT_EQ(store_->GetEvaluation(TestUscc(1), 2023, 1)->status(), v1::SCORED);
+}
+
+TEST_F(IngestionStoreTest, SecondOpenOfTheSameFolderFails) {
+  IngestionStore::Options options;
+  options.path = dir_->Join("db");
+  absl::StatusOr<std::unique_ptr<IngestionStore>> second = IngestionStore::Open(options);
+  EXPECT_FALSE(second.ok());
+  EXPECT_THAT(std::string(second.status().message()), ::testing::HasSubstr(options.path));
+}
+
+}  // namespace
+}  // namespace ingestion
+}  // namespace budgetperf

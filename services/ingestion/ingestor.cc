@@ -1,0 +1,324 @@
+#include "services/ingestion/ingestor.h"
+
+#include <openssl/evp.h>
+
+#include <chrono>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/codes/division_code.h"
+#include "common/codes/uscc.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/ingestion/validation_errors.h"
+
+namespace budgetperf {
+namespace ingestion {
+namespace {
+
+v1::Violation MakeViolation(std::string field_path, std::string value, std::string rule,
+                            std::string message) {
+  v1::Violation v;
+  v.set_field_path(std::move(field_path));
+  v.set_value(std::move(value));
+  v.set_rule(std::move(rule));
+  v.set_message(CutUtf8(message, kMaxMessageBytes));
+  return v;
+}
+
+// Checks the (uscc, year) a read names; the violations use the request's
+// field names.
+absl::Status ValidateUnitYear(const std::string& uscc, int32_t year) {
+  std::vector<v1::Violation> violations;
+  if (uscc.empty()) {
+    violations.push_back(MakeViolation("uscc", "", "required", "the unit's USCC is required"));
+  } else if (absl::Status s = ValidateUscc(uscc); !s.ok()) {
+    violations.push_back(
+        MakeViolation("uscc", CutUtf8(uscc), "uscc_format", std::string(s.message())));
+  }
+  if (year < kMinYear || year > kMaxYear) {
+    violations.push_back(MakeViolation(
+        "year", absl::StrCat(year), "year_range",
+        absl::StrCat("year must be within ", kMinYear, "..", kMaxYear, ", found ", year)));
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return MakeValidationError(violations);
+}
+
+// The leading digits that every code within `division` shares: 430600 →
+// "4306", 430000 → "43", 430602 → "430602".
+std::string DivisionPrefix(const std::string& division) {
+  std::string prefix = division;
+  while (prefix.size() > 2 && prefix.compare(prefix.size() - 2, 2, "00") == 0) {
+    prefix.resize(prefix.size() - 2);
+  }
+  return prefix;
+}
+
+v1::VersionSummary Summarize(const v1::StoredEvaluation& e) {
+  v1::VersionSummary s;
+  s.set_uscc(e.package().unit().uscc());
+  s.set_year(e.package().year());
+  s.set_version(e.version());
+  s.set_status(e.status());
+  s.set_submitted_at_unix_ms(e.submitted_at_unix_ms());
+  s.set_idempotency_key(e.idempotency_key());
+  s.set_package_sha256(e.package_sha256());
+  s.set_warning_count(e.warnings_size());
+  if (e.has_scorecard()) *s.mutable_scorecard_summary() = e.scorecard().summary();
+  return s;
+}
+
+}  // namespace
+
+int64_t SystemUnixMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string PackageSha256(const v1::EvaluationPackage& package) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    // The same package must hash the same in every process and release.
+    coded.SetSerializationDeterministic(true);
+    package.SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xF]);
+  }
+  return hex;
+}
+
+Ingestor::Ingestor(IngestionStore* store, Scorer* scorer, Options options)
+    : store_(store), scorer_(scorer), options_(std::move(options)) {}
+
+absl::StatusOr<std::optional<v1::SubmitResponse>> Ingestor::Replay(const std::string& key,
+                                                                   const std::string& sha256) {
+  ASSIGN_OR_RETURN(std::optional<v1::IdempotencyRecord> record, store_->GetIdempotency(key));
+  if (!record.has_value()) return std::optional<v1::SubmitResponse>();
+  if (record->package_sha256() != sha256) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("idempotency key \"", key, "\" was already used for another package (",
+                     record->response().uscc(), " ", record->response().year(), " version ",
+                     record->response().version(), "); use a new key for a new filing"));
+  }
+  v1::SubmitResponse response = record->response();
+  response.set_replayed(true);
+  return std::optional<v1::SubmitResponse>(std::move(response));
+}
+
+absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
+                                                    const v1::SubmitRequest& request) {
+  const v1::EvaluationPackage& filed = request.package();
+  RETURN_IF_ERROR(CheckAccess(caller, Action::kSubmit, filed.unit().uscc()));
+
+  std::vector<v1::Violation> violations = validator_.Validate(filed);
+  const std::string& key = request.idempotency_key();
+  if (static_cast<int64_t>(key.size()) > kMaxIdempotencyKeyBytes) {
+    violations.push_back(
+        MakeViolation("idempotency_key", CutUtf8(key, 40), "max_text_bytes",
+                      absl::StrCat("idempotency key is ", key.size(), " bytes, at most ",
+                                   kMaxIdempotencyKeyBytes, " allowed")));
+  }
+  if (!violations.empty()) return MakeValidationError(violations);
+
+  const std::string sha256 = PackageSha256(filed);
+  if (!key.empty()) {
+    ASSIGN_OR_RETURN(std::optional<v1::SubmitResponse> replay, Replay(key, sha256));
+    if (replay.has_value()) return *std::move(replay);
+  }
+
+  v1::StoredEvaluation evaluation;
+  *evaluation.mutable_package() = filed;
+  for (v1::Warning& w : validator_.Normalize(evaluation.mutable_package())) {
+    *evaluation.add_warnings() = std::move(w);
+  }
+
+  // Scoring needs no version, so it runs before the locks: a slow or
+  // unreachable scoring service never holds up other Submits of the unit.
+  std::string scoring_error = "no scoring service configured";
+  if (scorer_ != nullptr) {
+    absl::StatusOr<v1::ScoreCard> card = scorer_->Score(evaluation.package());
+    if (card.ok()) {
+      *evaluation.mutable_scorecard() = *std::move(card);
+      evaluation.set_status(v1::SCORED);
+      evaluation.set_scored_at_unix_ms(options_.clock());
+    } else if (IsPermanentScoringError(card.status())) {
+      evaluation.set_status(v1::SCORING_FAILED);
+      evaluation.set_scoring_error(std::string(card.status().message()));
+    } else {
+      scoring_error = card.status().ToString();
+    }
+  }
+  if (evaluation.status() == v1::EVALUATION_STATUS_UNSPECIFIED) {
+    evaluation.set_status(v1::SCORING_PENDING);
+  }
+
+  const std::string& uscc = filed.unit().uscc();
+  const int32_t year = filed.year();
+  std::unique_lock<std::mutex> key_lock;
+  if (!key.empty()) {
+    key_lock = std::unique_lock<std::mutex>(key_locks_[std::hash<std::string>()(key) % kStripes]);
+    // A concurrent Submit with the same key may have stored while this one
+    // was scoring.
+    ASSIGN_OR_RETURN(std::optional<v1::SubmitResponse> replay, Replay(key, sha256));
+    if (replay.has_value()) return *std::move(replay);
+  }
+  std::lock_guard<std::mutex> unit_lock(
+      unit_locks_[std::hash<std::string>()(store_keys::UnitYearKey(uscc, year)) % kStripes]);
+
+  ASSIGN_OR_RETURN(std::optional<v1::LatestVersionRecord> latest, store_->GetLatest(uscc, year));
+  const int32_t version = latest.has_value() ? latest->version() + 1 : 1;
+  const int64_t now = options_.clock();
+  evaluation.set_version(version);
+  evaluation.set_submitted_at_unix_ms(now);
+  evaluation.set_idempotency_key(key);
+  evaluation.set_package_sha256(sha256);
+
+  v1::SubmitResponse response;
+  response.set_uscc(uscc);
+  response.set_year(year);
+  response.set_version(version);
+  response.set_status(evaluation.status());
+  *response.mutable_warnings() = evaluation.warnings();
+  if (evaluation.has_scorecard()) {
+    *response.mutable_scorecard_summary() = evaluation.scorecard().summary();
+  }
+  response.set_submitted_at_unix_ms(now);
+  response.set_package_sha256(sha256);
+
+  NewVersion change;
+  change.previous = std::move(latest);
+  change.idempotency_key = key;
+  if (!key.empty()) {
+    change.idempotency.set_package_sha256(sha256);
+    *change.idempotency.mutable_response() = response;
+    change.idempotency.set_created_at_unix_ms(now);
+  }
+  if (evaluation.status() == v1::SCORING_PENDING) {
+    v1::OutboxRecord& record = change.outbox.emplace_back();
+    record.set_uscc(uscc);
+    record.set_year(year);
+    record.set_version(version);
+    record.set_kind(v1::OUTBOX_SCORE);
+    record.set_next_attempt_unix_ms(now);
+    record.set_last_error(scoring_error);
+    record.set_created_at_unix_ms(now);
+  }
+  change.evaluation = std::move(evaluation);
+  RETURN_IF_ERROR(store_->CommitNewVersion(change));
+  if (!change.outbox.empty() && options_.on_outbox_work) options_.on_outbox_work();
+  return response;
+}
+
+absl::StatusOr<v1::GetEvaluationResponse> Ingestor::GetEvaluation(
+    const CallContext& caller, const v1::GetEvaluationRequest& request) {
+  RETURN_IF_ERROR(ValidateUnitYear(request.uscc(), request.year()));
+  RETURN_IF_ERROR(CheckAccess(caller, Action::kRead, request.uscc()));
+  ASSIGN_OR_RETURN(std::optional<v1::LatestVersionRecord> latest,
+                   store_->GetLatest(request.uscc(), request.year()));
+  if (!latest.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("nothing stored for ", request.uscc(), " in ", request.year()));
+  }
+  const int32_t version = request.has_version() ? request.version() : latest->version();
+  if (version < 1 || version > latest->version()) {
+    return absl::NotFoundError(absl::StrCat("no version ", version, " of ", request.uscc(), " for ",
+                                            request.year(), " (latest is ", latest->version(),
+                                            ")"));
+  }
+  v1::GetEvaluationResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_evaluation(),
+                   store_->GetEvaluation(request.uscc(), request.year(), version));
+  response.set_latest_version(latest->version());
+  return response;
+}
+
+absl::StatusOr<v1::ListVersionsResponse> Ingestor::ListVersions(
+    const CallContext& caller, const v1::ListVersionsRequest& request) {
+  RETURN_IF_ERROR(ValidateUnitYear(request.uscc(), request.year()));
+  RETURN_IF_ERROR(CheckAccess(caller, Action::kRead, request.uscc()));
+  ASSIGN_OR_RETURN(std::vector<v1::StoredEvaluation> versions,
+                   store_->ListVersions(request.uscc(), request.year()));
+  v1::ListVersionsResponse response;
+  for (const v1::StoredEvaluation& e : versions) *response.add_versions() = Summarize(e);
+  return response;
+}
+
+absl::StatusOr<std::vector<ListingKey>> Ingestor::ListEvaluationKeys(
+    const CallContext& caller, const v1::ListEvaluationsRequest& request) {
+  std::vector<v1::Violation> violations;
+  if (request.year() != 0 && (request.year() < kMinYear || request.year() > kMaxYear)) {
+    violations.push_back(MakeViolation(
+        "year", absl::StrCat(request.year()), "year_range",
+        absl::StrCat("year must be 0 (every year) or within ", kMinYear, "..", kMaxYear)));
+  }
+  if (!request.division_code().empty()) {
+    if (absl::Status s = ValidateDivisionCode(request.division_code()); !s.ok()) {
+      violations.push_back(MakeViolation("division_code", CutUtf8(request.division_code()),
+                                         "division_code", std::string(s.message())));
+    }
+  }
+  if (!request.supervising_department_uscc().empty()) {
+    if (absl::Status s = ValidateUscc(request.supervising_department_uscc()); !s.ok()) {
+      violations.push_back(MakeViolation("supervising_department_uscc",
+                                         CutUtf8(request.supervising_department_uscc()),
+                                         "uscc_format", std::string(s.message())));
+    }
+  }
+  if (!violations.empty()) return MakeValidationError(violations);
+  RETURN_IF_ERROR(CheckAccess(caller, Action::kList, ""));
+
+  const std::string& division = request.division_code();
+  std::vector<ListingKey> keys;
+  RETURN_IF_ERROR(store_->ScanYearIndex(
+      request.year(), division.empty() ? "" : DivisionPrefix(division),
+      [&](const YearIndexEntry& entry) {
+        if (!division.empty() && !DivisionContains(division, entry.division_code)) return true;
+        if (!request.supervising_department().empty() &&
+            entry.record.supervising_department() != request.supervising_department()) {
+          return true;
+        }
+        if (!request.supervising_department_uscc().empty() &&
+            entry.record.supervising_department_uscc() != request.supervising_department_uscc()) {
+          return true;
+        }
+        ListingKey& key = keys.emplace_back();
+        key.uscc = entry.uscc;
+        key.year = entry.year;
+        key.version = entry.record.latest_version();
+        key.unit_name = entry.record.unit_name();
+        key.division_code = entry.division_code;
+        key.supervising_department = entry.record.supervising_department();
+        return true;
+      }));
+  return keys;
+}
+
+absl::StatusOr<v1::ListEvaluationsResponse> Ingestor::ReadListing(const ListingKey& key,
+                                                                  v1::EvaluationView view) {
+  ASSIGN_OR_RETURN(v1::StoredEvaluation evaluation,
+                   store_->GetEvaluation(key.uscc, key.year, key.version));
+  v1::ListEvaluationsResponse response;
+  *response.mutable_summary() = Summarize(evaluation);
+  response.set_unit_name(key.unit_name);
+  response.set_division_code(key.division_code);
+  response.set_supervising_department(key.supervising_department);
+  if (view != v1::EVALUATION_VIEW_SUMMARY) *response.mutable_evaluation() = std::move(evaluation);
+  return response;
+}
+
+}  // namespace ingestion
+}  // namespace budgetperf

@@ -1,0 +1,127 @@
+#ifndef BUDGETPERF_SERVICES_INGESTION_INGESTOR_H_
+#define BUDGETPERF_SERVICES_INGESTION_INGESTOR_H_
+
+// The ingestion logic: what Submit, GetEvaluation, ListVersions and
+// ListEvaluations do, without gRPC.
+//
+//   Submit: validate → (idempotent replay?) → normalise → score → assign the
+//   next version → store everything in one batch → answer.
+//
+// A package that fails validation is refused with every violation
+// (MakeValidationError) and nothing is stored. A package is stored whether or
+// not scoring answers: when it cannot be reached (or no scorer is
+// configured) the version is SCORING_PENDING and an outbox record makes the
+// OutboxDispatcher score it later.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "budgetperf/v1/ingestion.pb.h"
+#include "services/ingestion/call_context.h"
+#include "services/ingestion/ingestion_store.h"
+#include "services/ingestion/package_validator.h"
+#include "services/ingestion/scoring_client.h"
+
+namespace budgetperf {
+namespace ingestion {
+
+// Milliseconds since the Unix epoch, from the system clock.
+int64_t SystemUnixMillis();
+
+// SHA-256 of `package`'s deterministic serialization, as lowercase hex: the
+// identity of a filing for idempotency checks.
+std::string PackageSha256(const v1::EvaluationPackage& package);
+
+// One (unit, year) to list, as found in the listing index.
+struct ListingKey {
+  std::string uscc;
+  int32_t year = 0;
+  int32_t version = 0;
+  std::string unit_name;
+  std::string division_code;
+  std::string supervising_department;
+};
+
+class Ingestor {
+ public:
+  struct Options {
+    // The clock, in Unix milliseconds; tests set a fixed one.
+    std::function<int64_t()> clock = SystemUnixMillis;
+    // Called after a commit that left work in the outbox (the dispatcher's
+    // Notify), so that pending packages are scored without waiting for the
+    // next poll. May be empty.
+    std::function<void()> on_outbox_work;
+  };
+
+  // `store` must outlive the Ingestor. `scorer` may be null (no scoring
+  // configured: every version is SCORING_PENDING); otherwise it must outlive
+  // the Ingestor too.
+  Ingestor(IngestionStore* store, Scorer* scorer, Options options);
+
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
+
+  // Files a package. Answers:
+  //   OK: the version stored (or, for a repeated idempotency key with the
+  //     same package, the first answer with replayed = true);
+  //   INVALID_ARGUMENT with a ValidationErrors payload: every violation;
+  //     nothing stored;
+  //   ALREADY_EXISTS: the idempotency key was used for a different package;
+  //   INTERNAL / DATA_LOSS: the store failed; nothing stored.
+  // Thread-safe. Submits for the same (unit, year), or with the same
+  // idempotency key, are serialised so that versions are assigned 1, 2, 3...
+  // without gaps or duplicates; others run in parallel.
+  absl::StatusOr<v1::SubmitResponse> Submit(const CallContext& caller,
+                                            const v1::SubmitRequest& request);
+
+  // A stored version, the latest unless one is asked for. INVALID_ARGUMENT
+  // for a malformed USCC or year, NOT_FOUND if there is no such version.
+  absl::StatusOr<v1::GetEvaluationResponse> GetEvaluation(const CallContext& caller,
+                                                          const v1::GetEvaluationRequest& request);
+
+  // The history of (unit, year), oldest first; empty if nothing is stored.
+  // INVALID_ARGUMENT for a malformed USCC or year.
+  absl::StatusOr<v1::ListVersionsResponse> ListVersions(const CallContext& caller,
+                                                        const v1::ListVersionsRequest& request);
+
+  // The (unit, year)s matching `request`'s filters, in year, division, USCC
+  // order. The listing is read entry by entry with ReadListing, so that a
+  // stream of thousands never holds them all in memory. INVALID_ARGUMENT for
+  // a malformed filter.
+  absl::StatusOr<std::vector<ListingKey>> ListEvaluationKeys(
+      const CallContext& caller, const v1::ListEvaluationsRequest& request);
+
+  // One entry of a listing, in the view asked for.
+  absl::StatusOr<v1::ListEvaluationsResponse> ReadListing(const ListingKey& key,
+                                                          v1::EvaluationView view);
+
+ private:
+  // Locks are striped: a fixed array of mutexes picked by hash. Two keys may
+  // share a stripe, which only serialises them needlessly.
+  static constexpr size_t kStripes = 64;
+
+  // The stored answer for `key`, if any: the first answer (replayed) when it
+  // was for `sha256`, ALREADY_EXISTS when for another package.
+  absl::StatusOr<std::optional<v1::SubmitResponse>> Replay(const std::string& key,
+                                                           const std::string& sha256);
+
+  IngestionStore* const store_;
+  Scorer* const scorer_;
+  const Options options_;
+  PackageValidator validator_;
+  // Lock order: an idempotency-key stripe, then a unit stripe.
+  std::array<std::mutex, kStripes> key_locks_;
+  std::array<std::mutex, kStripes> unit_locks_;
+};
+
+}  // namespace ingestion
+}  // namespace budgetperf
+
+#endif  // BUDGETPERF_SERVICES_INGESTION_INGESTOR_H_

@@ -1,0 +1,434 @@
+#include "services/ingestion/ingestor.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "services/ingestion/outbox_dispatcher.h"
+#include "services/ingestion/package_validator.h"
+#include "services/ingestion/test_packages.h"
+#include "services/ingestion/validation_errors.h"
+#include "tests/testing/temp_dir.h"
+
+namespace budgetperf {
+namespace ingestion {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using testing::PackageForUnit;
+using testing::SeedPackage;
+using ::testing::SizeIs;
+using testing::TestUscc;
+
+// A scorer of our own interface whose answer the test sets.
+class FakeScorer : public Scorer {
+ public:
+  absl::StatusOr<v1::ScoreCard> Score(const v1::EvaluationPackage& package) override {
+    ++calls;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!error_.ok()) return error_;
+    v1::ScoreCard card;
+    card.mutable_summary()->set_profile("fake");
+    card.mutable_summary()->set_graded_centipoints(9000 + package.year() % 100);
+    card.mutable_summary()->set_grade(v1::GRADE_EXCELLENT);
+    return card;
+  }
+  void Fail(absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::move(error);
+  }
+
+  std::atomic<int> calls{0};
+
+ private:
+  std::mutex mu_;
+  absl::Status error_;
+};
+
+class IngestorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<budgetperf::testing::TempDir> dir =
+        budgetperf::testing::TempDir::Create("ingestor");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    dir_ = std::make_unique<budgetperf::testing::TempDir>(*std::move(dir));
+    IngestionStore::Options options;
+    options.path = dir_->Join("db");
+    options.durable = false;  // speed; durability is the integration test's
+    absl::StatusOr<std::unique_ptr<IngestionStore>> store = IngestionStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    MakeIngestor(&scorer_);
+  }
+
+  void MakeIngestor(Scorer* scorer) {
+    Ingestor::Options options;
+    options.clock = [this] { return now_.load(); };
+    options.on_outbox_work = [this] { ++outbox_notifications_; };
+    ingestor_ = std::make_unique<Ingestor>(store_.get(), scorer, options);
+  }
+
+  OutboxDispatcher::Options DispatcherOptions() {
+    OutboxDispatcher::Options options;
+    options.clock = [this] { return now_.load(); };
+    options.initial_backoff = std::chrono::milliseconds(1000);
+    options.max_backoff = std::chrono::milliseconds(8000);
+    return options;
+  }
+
+  absl::StatusOr<v1::SubmitResponse> Submit(const v1::EvaluationPackage& package,
+                                            const std::string& key = "") {
+    v1::SubmitRequest request;
+    *request.mutable_package() = package;
+    request.set_idempotency_key(key);
+    return ingestor_->Submit(caller_, request);
+  }
+
+  std::vector<int> Versions(const std::string& uscc, int32_t year) {
+    v1::ListVersionsRequest request;
+    request.set_uscc(uscc);
+    request.set_year(year);
+    absl::StatusOr<v1::ListVersionsResponse> response = ingestor_->ListVersions(caller_, request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    std::vector<int> out;
+    if (response.ok()) {
+      for (const auto& v : response->versions()) out.push_back(v.version());
+    }
+    return out;
+  }
+
+  absl::StatusOr<v1::GetEvaluationResponse> Get(const std::string& uscc, int32_t year,
+                                                int version = 0) {
+    v1::GetEvaluationRequest request;
+    request.set_uscc(uscc);
+    request.set_year(year);
+    if (version > 0) request.set_version(version);
+    return ingestor_->GetEvaluation(caller_, request);
+  }
+
+  std::unique_ptr<budgetperf::testing::TempDir> dir_;
+  std::unique_ptr<IngestionStore> store_;
+  FakeScorer scorer_;
+  std::unique_ptr<Ingestor> ingestor_;
+  std::atomic<int64_t> now_{1'700'000'000'000};
+  std::atomic<int> outbox_notifications_{0};
+  CallContext caller_;
+};
+
+TEST_F(IngestorTest, SubmitStoresTheSeedScoredAndReadsItBack) {
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->uscc(), "12430602MB1C04587D");
+  EXPECT_EQ(response->year(), 2023);
+  EXPECT_EQ(response->version(), 1);
+  EXPECT_EQ(response->status(), v1::SCORED);
+  EXPECT_EQ(response->scorecard_summary().profile(), "fake");
+  EXPECT_EQ(response->submitted_at_unix_ms(), now_.load());
+  EXPECT_EQ(response->package_sha256(), PackageSha256(seed));
+  EXPECT_EQ(response->package_sha256().size(), 64u);
+  EXPECT_FALSE(response->replayed());
+
+  absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->latest_version(), 1);
+  EXPECT_EQ(got->evaluation().status(), v1::SCORED);
+  EXPECT_EQ(got->evaluation().scorecard().summary().profile(), "fake");
+  // Stored as filed, with the server's readings filled in.
+  v1::EvaluationPackage expected = seed;
+  PackageValidator().Normalize(&expected);
+  EXPECT_TRUE(MessageDifferencer::Equals(got->evaluation().package(), expected));
+  EXPECT_EQ(outbox_notifications_.load(), 0);
+}
+
+TEST_F(IngestorTest, ResubmittingMakesTheNextVersionAndKeepsHistory) {
+  const v1::EvaluationPackage seed = SeedPackage();
+  ASSERT_TRUE(Submit(seed).ok());
+  v1::EvaluationPackage corrected = seed;
+  corrected.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(
+      40'000'000);
+  absl::StatusOr<v1::SubmitResponse> second = Submit(corrected);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->version(), 2);
+  EXPECT_THAT(Versions(seed.unit().uscc(), 2023), ElementsAre(1, 2));
+
+  EXPECT_EQ(Get(seed.unit().uscc(), 2023)
+                ->evaluation()
+                .package()
+                .basic_data()
+                .project_spending()
+                .total()
+                .final_fen(),
+            40'000'000);
+  EXPECT_EQ(Get(seed.unit().uscc(), 2023, 1)
+                ->evaluation()
+                .package()
+                .basic_data()
+                .project_spending()
+                .total()
+                .final_fen(),
+            136'520'000);
+  EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2023, 3).status()));
+  EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2022).status()));
+}
+
+TEST_F(IngestorTest, IdempotentRetryReturnsTheFirstAnswerAndStoresNothing) {
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> first = Submit(seed, "retry-me");
+  ASSERT_TRUE(first.ok());
+  now_ += 5000;
+  absl::StatusOr<v1::SubmitResponse> again = Submit(seed, "retry-me");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+  EXPECT_EQ(again->version(), 1);
+  EXPECT_EQ(again->submitted_at_unix_ms(), first->submitted_at_unix_ms());
+  EXPECT_THAT(Versions(seed.unit().uscc(), 2023), ElementsAre(1));
+  EXPECT_EQ(scorer_.calls.load(), 1) << "a replay is answered before scoring";
+
+  v1::EvaluationPackage other = seed;
+  other.mutable_unit()->set_name("另一个名字");
+  absl::StatusOr<v1::SubmitResponse> conflict = Submit(other, "retry-me");
+  EXPECT_TRUE(absl::IsAlreadyExists(conflict.status())) << conflict.status();
+  EXPECT_THAT(Versions(seed.unit().uscc(), 2023), ElementsAre(1));
+
+  // Without a key, the same package is a new filing.
+  EXPECT_EQ(Submit(seed)->version(), 2);
+}
+
+TEST_F(IngestorTest, RejectedPackageListsEveryViolationAndStoresNothing) {
+  v1::EvaluationPackage bad = SeedPackage();
+  bad.mutable_unit()->set_uscc("12430602MB1C04587A");
+  bad.set_year(1999);
+  bad.mutable_overall()->mutable_funds()->mutable_amounts()->set_executed_fen(-1);
+  absl::StatusOr<v1::SubmitResponse> response = Submit(bad, "key-of-a-bad-package");
+  ASSERT_TRUE(absl::IsInvalidArgument(response.status())) << response.status();
+  std::optional<v1::ValidationErrors> errors = GetValidationErrors(response.status());
+  ASSERT_TRUE(errors.has_value());
+  std::vector<std::string> paths;
+  for (const auto& v : errors->violations()) paths.push_back(v.field_path());
+  EXPECT_THAT(paths, ElementsAre("unit.uscc", "year", "overall.funds.amounts.executed_fen"));
+  EXPECT_THAT(std::string(response.status().message()), ::testing::HasSubstr("unit.uscc"));
+
+  EXPECT_EQ(scorer_.calls.load(), 0);
+  EXPECT_FALSE(store_->GetIdempotency("key-of-a-bad-package")->has_value());
+  EXPECT_THAT(Versions("12430602MB1C04587D", 2023), IsEmpty());
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, OversizeIdempotencyKeyIsAViolation) {
+  absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage(), std::string(200, 'k'));
+  ASSERT_TRUE(absl::IsInvalidArgument(response.status()));
+  EXPECT_EQ(GetValidationErrors(response.status())->violations(0).field_path(), "idempotency_key");
+}
+
+TEST_F(IngestorTest, ReadsCheckTheirArguments) {
+  absl::StatusOr<v1::GetEvaluationResponse> got = Get("not-a-uscc", 1900);
+  ASSERT_TRUE(absl::IsInvalidArgument(got.status()));
+  EXPECT_THAT(GetValidationErrors(got.status())->violations(), SizeIs(2));
+}
+
+TEST_F(IngestorTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
+  scorer_.Fail(absl::UnavailableError("connection refused"));
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status(), v1::SCORING_PENDING);
+  EXPECT_FALSE(response->has_scorecard_summary());
+  EXPECT_EQ(outbox_notifications_.load(), 1);
+  absl::StatusOr<std::vector<OutboxEntry>> outbox = store_->ListOutbox(10);
+  ASSERT_THAT(*outbox, SizeIs(1));
+  EXPECT_EQ((*outbox)[0].record.kind(), v1::OUTBOX_SCORE);
+  EXPECT_EQ((*outbox)[0].record.version(), 1);
+
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, DispatcherOptions());
+  // Still down: the attempt is counted and the next one pushed back.
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  outbox = store_->ListOutbox(10);
+  EXPECT_EQ((*outbox)[0].record.attempts(), 1);
+  EXPECT_EQ((*outbox)[0].record.next_attempt_unix_ms(), now_.load() + 1000);
+  EXPECT_THAT((*outbox)[0].record.last_error(), ::testing::HasSubstr("connection refused"));
+
+  // Back up, but the record is not due yet.
+  scorer_.Fail(absl::OkStatus());
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_EQ(Get(seed.unit().uscc(), 2023)->evaluation().status(), v1::SCORING_PENDING);
+
+  now_ += 1000;
+  ASSERT_EQ(*dispatcher.RunOnce(), 1);
+  absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
+  EXPECT_EQ(got->evaluation().status(), v1::SCORED);
+  EXPECT_EQ(got->evaluation().scorecard().summary().profile(), "fake");
+  EXPECT_EQ(got->evaluation().scored_at_unix_ms(), now_.load());
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, DispatcherRunningInTheBackgroundScoresPendingVersions) {
+  scorer_.Fail(absl::DeadlineExceededError("slow"));
+  for (int unit = 0; unit < 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  scorer_.Fail(absl::OkStatus());
+  OutboxDispatcher::Options options = DispatcherOptions();
+  options.poll_interval = std::chrono::milliseconds(10);
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, options);
+  dispatcher.Start();
+  for (int i = 0; i < 500 && !store_->ListOutbox(10)->empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  dispatcher.Stop();
+  for (int unit = 0; unit < 5; ++unit) {
+    EXPECT_EQ(Get(TestUscc(unit), 2023)->evaluation().status(), v1::SCORED) << unit;
+  }
+}
+
+TEST_F(IngestorTest, DispatcherWalksTheWholeOutboxInBatches) {
+  scorer_.Fail(absl::UnavailableError("down"));
+  for (int unit = 0; unit < 7; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  scorer_.Fail(absl::OkStatus());
+  OutboxDispatcher::Options options = DispatcherOptions();
+  options.batch_size = 3;
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, options);
+  EXPECT_EQ(*dispatcher.RunOnce(), 7);
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, BackoffDoublesUpToTheMaximum) {
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, DispatcherOptions());
+  EXPECT_EQ(dispatcher.Backoff(1).count(), 1000);
+  EXPECT_EQ(dispatcher.Backoff(2).count(), 2000);
+  EXPECT_EQ(dispatcher.Backoff(3).count(), 4000);
+  EXPECT_EQ(dispatcher.Backoff(4).count(), 8000);
+  EXPECT_EQ(dispatcher.Backoff(50).count(), 8000);
+}
+
+TEST_F(IngestorTest, RefusedByScoringIsStoredAsFailedAndNotRetried) {
+  scorer_.Fail(absl::InvalidArgumentError("unknown profile"));
+  absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status(), v1::SCORING_FAILED);
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+  EXPECT_EQ(Get(SeedPackage().unit().uscc(), 2023)->evaluation().scoring_error(),
+            "unknown profile");
+}
+
+TEST_F(IngestorTest, WithoutScorerEverythingIsPending) {
+  MakeIngestor(nullptr);
+  absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status(), v1::SCORING_PENDING);
+  EXPECT_THAT(*store_->ListOutbox(10), SizeIs(1));
+}
+
+TEST_F(IngestorTest, WarningsComeBackAndAreStored) {
+  v1::EvaluationPackage package = SeedPackage();
+  package.mutable_overall()
+      ->mutable_indicators(0)
+      ->mutable_level2(0)
+      ->mutable_indicators(0)
+      ->mutable_actual()
+      ->set_text("≥≤95%");
+  absl::StatusOr<v1::SubmitResponse> response = Submit(package);
+  ASSERT_TRUE(response.ok());
+  ASSERT_THAT(response->warnings(), SizeIs(1));
+  EXPECT_EQ(response->warnings(0).field_path(),
+            "overall.indicators[0].level2[0].indicators[0].actual");
+  EXPECT_THAT(Get(package.unit().uscc(), 2023)->evaluation().warnings(), SizeIs(1));
+}
+
+TEST_F(IngestorTest, ConcurrentSubmitsOfOneUnitGetDistinctConsecutiveVersions) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 5;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::vector<int> versions;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        absl::StatusOr<v1::SubmitResponse> r = Submit(SeedPackage());
+        ASSERT_TRUE(r.ok()) << r.status();
+        std::lock_guard<std::mutex> lock(mu);
+        versions.push_back(r->version());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<int> distinct(versions.begin(), versions.end());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kThreads * kEach));
+  EXPECT_EQ(*distinct.begin(), 1);
+  EXPECT_EQ(*distinct.rbegin(), kThreads * kEach);
+  EXPECT_THAT(Versions(SeedPackage().unit().uscc(), 2023), SizeIs(kThreads * kEach));
+}
+
+TEST_F(IngestorTest, ConcurrentRetriesWithOneKeyStoreOneVersion) {
+  std::vector<std::thread> threads;
+  std::atomic<int> replayed{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      absl::StatusOr<v1::SubmitResponse> r = Submit(SeedPackage(), "same-key");
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->version(), 1);
+      if (r->replayed()) ++replayed;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(replayed.load(), 7);
+  EXPECT_THAT(Versions(SeedPackage().unit().uscc(), 2023), ElementsAre(1));
+}
+
+TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
+  v1::EvaluationPackage a = PackageForUnit(1, "430602");
+  a.mutable_unit()->set_supervising_department("岳阳楼区住房保障局");
+  ASSERT_TRUE(Submit(a).ok());
+  ASSERT_TRUE(Submit(a).ok());  // version 2: listed once, as its latest
+  ASSERT_TRUE(Submit(PackageForUnit(2, "430603")).ok());
+  ASSERT_TRUE(Submit(PackageForUnit(3, "440100")).ok());
+  v1::EvaluationPackage d = PackageForUnit(4, "430602");
+  d.set_year(2024);
+  ASSERT_TRUE(Submit(d).ok());
+
+  auto list = [&](int32_t year, const std::string& division, const std::string& department) {
+    v1::ListEvaluationsRequest request;
+    request.set_year(year);
+    request.set_division_code(division);
+    request.set_supervising_department(department);
+    absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(caller_, request);
+    EXPECT_TRUE(keys.ok()) << keys.status();
+    std::vector<std::string> units;
+    if (keys.ok()) {
+      for (const ListingKey& k : *keys) units.push_back(k.uscc + "@" + std::to_string(k.version));
+    }
+    return units;
+  };
+  const std::string u1 = TestUscc(1), u2 = TestUscc(2), u3 = TestUscc(3), u4 = TestUscc(4);
+  EXPECT_THAT(list(2023, "", ""), ElementsAre(u1 + "@2", u2 + "@1", u3 + "@1"));
+  EXPECT_THAT(list(2023, "430600", ""), ElementsAre(u1 + "@2", u2 + "@1"));
+  EXPECT_THAT(list(0, "430000", ""), ElementsAre(u1 + "@2", u2 + "@1", u4 + "@1"));
+  EXPECT_THAT(list(2023, "", "岳阳楼区住房保障局"), ElementsAre(u1 + "@2"));
+  EXPECT_THAT(list(2025, "", ""), IsEmpty());
+
+  v1::ListEvaluationsRequest bad;
+  bad.set_division_code("43");
+  EXPECT_TRUE(absl::IsInvalidArgument(ingestor_->ListEvaluationKeys(caller_, bad).status()));
+
+  ListingKey key;
+  key.uscc = u1;
+  key.year = 2023;
+  key.version = 2;
+  absl::StatusOr<v1::ListEvaluationsResponse> summary =
+      ingestor_->ReadListing(key, v1::EVALUATION_VIEW_SUMMARY);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->summary().version(), 2);
+  EXPECT_FALSE(summary->has_evaluation());
+  EXPECT_TRUE(ingestor_->ReadListing(key, v1::EVALUATION_VIEW_FULL)->has_evaluation());
+}
+
+}  // namespace
+}  // namespace ingestion
+}  // namespace budgetperf

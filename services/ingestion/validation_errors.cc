@@ -1,0 +1,144 @@
+#include "services/ingestion/validation_errors.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "common/server/grpc_status.h"
+
+namespace budgetperf {
+namespace ingestion {
+namespace {
+
+// Keeps the message text within a trailer's budget whatever the violations
+// say; the details carry the full texts.
+constexpr size_t kMaxMessageLineBytes = 160;
+
+// The length of the well-formed UTF-8 sequence at the start of `s`, or 0.
+size_t Utf8SequenceLength(absl::string_view s) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(0);
+  size_t n = 0;
+  uint32_t min = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (s.size() < n) return 0;
+  uint32_t code = c & (0x7F >> n);
+  for (size_t i = 1; i < n; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i) & 0x3F);
+  }
+  // Overlong forms, surrogates and values past Unicode are not UTF-8.
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string CutUtf8(absl::string_view text, size_t max_bytes) {
+  std::string clean;
+  clean.reserve(std::min(text.size(), max_bytes + 8));
+  while (!text.empty() && clean.size() <= max_bytes) {
+    const size_t n = Utf8SequenceLength(text);
+    if (n == 0) {
+      clean.append("\xEF\xBF\xBD");
+      text.remove_prefix(1);
+    } else {
+      clean.append(text.data(), n);
+      text.remove_prefix(n);
+    }
+  }
+  if (clean.size() <= max_bytes && text.empty()) return clean;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(clean[cut]) & 0xC0) == 0x80) --cut;
+  clean.resize(cut);
+  return clean + "…";
+}
+
+std::string FormatViolation(const v1::Violation& violation) {
+  return absl::StrCat(violation.field_path().empty() ? "(package)" : violation.field_path(),
+                      " = \"", violation.value(), "\" [", violation.rule(), "] ",
+                      violation.message());
+}
+
+absl::Status MakeValidationError(const std::vector<v1::Violation>& violations) {
+  std::string message = absl::StrCat("package refused: ", violations.size(),
+                                     violations.size() == 1 ? " violation" : " violations");
+  int listed = 0;
+  for (const v1::Violation& v : violations) {
+    if (listed == kMaxViolationsInMessage) {
+      absl::StrAppend(&message, "; and ", violations.size() - listed,
+                      " more (see the ValidationErrors details)");
+      break;
+    }
+    absl::StrAppend(&message, listed == 0 ? ": " : "; ",
+                    CutUtf8(FormatViolation(v), kMaxMessageLineBytes));
+    ++listed;
+  }
+  absl::Status status = absl::InvalidArgumentError(message);
+  v1::ValidationErrors errors;
+  for (const v1::Violation& v : violations) *errors.add_violations() = v;
+  status.SetPayload(kValidationErrorsTypeUrl, absl::Cord(errors.SerializeAsString()));
+  return status;
+}
+
+std::optional<v1::ValidationErrors> GetValidationErrors(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kValidationErrorsTypeUrl);
+  if (!payload.has_value()) return std::nullopt;
+  v1::ValidationErrors errors;
+  if (!errors.ParseFromString(std::string(*payload))) return std::nullopt;
+  return errors;
+}
+
+grpc::Status ToGrpcStatusWithDetails(const absl::Status& status) {
+  grpc::Status plain = ToGrpcStatus(status);
+  std::optional<v1::ValidationErrors> errors = GetValidationErrors(status);
+  if (!errors.has_value()) return plain;
+
+  // Keep violations in order while they fit; count the rest.
+  v1::ValidationErrors sent;
+  size_t bytes = 0;
+  for (const v1::Violation& v : errors->violations()) {
+    const size_t size = v.ByteSizeLong() + 4;  // + tag and length
+    if (bytes + size > kMaxDetailsBytes) {
+      sent.set_omitted(sent.omitted() + 1);
+      continue;
+    }
+    bytes += size;
+    *sent.add_violations() = v;
+  }
+  v1::RpcStatus envelope;
+  envelope.set_code(static_cast<int>(plain.error_code()));
+  // Repeated from grpc-message: rich-error readers (grpc-go's status
+  // package) take the message from here.
+  envelope.set_message(plain.error_message());
+  envelope.add_details()->PackFrom(sent);
+  return grpc::Status(plain.error_code(), plain.error_message(), envelope.SerializeAsString());
+}
+
+std::optional<v1::ValidationErrors> ValidationErrorsFromGrpcStatus(const grpc::Status& status) {
+  if (status.ok() || status.error_details().empty()) return std::nullopt;
+  v1::RpcStatus envelope;
+  if (!envelope.ParseFromString(status.error_details())) return std::nullopt;
+  for (const google::protobuf::Any& detail : envelope.details()) {
+    v1::ValidationErrors errors;
+    if (detail.Is<v1::ValidationErrors>() && detail.UnpackTo(&errors)) return errors;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ingestion
+}  // namespace budgetperf

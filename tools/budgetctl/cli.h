@@ -1,0 +1,52 @@
+#ifndef BUDGETPERF_TOOLS_BUDGETCTL_CLI_H_
+#define BUDGETPERF_TOOLS_BUDGETCTL_CLI_H_
+
+// What every budgetctl command shares: the global flags, exit codes, the
+// channels to the servers, printing protobuf JSON, and reporting RPC errors.
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "google/protobuf/message.h"
+
+namespace budgetperf {
+namespace budgetctl {
+
+// Exit codes: the server's "no" is told apart from not reaching it.
+inline constexpr int kExitOk = 0;
+// The server refused (invalid package, not found, key reused).
+inline constexpr int kExitRefused = 1;
+// Bad usage, unreadable input, the server unreachable or failing.
+inline constexpr int kExitFailure = 2;
+
+// Flags given before (or after) the command.
+struct GlobalOptions {
+  std::string server = "127.0.0.1:7101";   // --server: budget-ingestion
+  std::string scoring = "127.0.0.1:7102";  // --scoring: budget-scoring
+  bool json = false;                       // --json: print protobuf JSON
+  int timeout_seconds = 30;                // --timeout: per call
+};
+
+// A channel to `address` that accepts replies as large as a server sends.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+
+// A client context with the --timeout deadline.
+std::unique_ptr<grpc::ClientContext> MakeContext(const GlobalOptions& options);
+
+// `message` as protobuf JSON (indented, field names as in the proto's JSON
+// mapping), with a trailing newline.
+std::string ToJson(const google::protobuf::Message& message);
+
+// Prints a failed call on stderr ("budgetctl: ADDRESS: CODE: message") and
+// returns the exit code for it: kExitRefused for the server's refusals
+// (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION,
+// PERMISSION_DENIED, OUT_OF_RANGE), kExitFailure otherwise.
+int ReportRpcError(const std::string& address, const grpc::Status& status);
+
+}  // namespace budgetctl
+}  // namespace budgetperf
+
+#endif  // BUDGETPERF_TOOLS_BUDGETCTL_CLI_H_

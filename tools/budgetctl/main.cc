@@ -1,0 +1,50 @@
+// budgetctl: the command-line client of the budgetperf services.
+//
+//   budgetctl --server=127.0.0.1:7101 submit tests/data/seed-2023.json
+//   budgetctl get 12430602MB1C04587D 2023
+//   budgetctl history 12430602MB1C04587D 2023
+//   budgetctl --scoring=127.0.0.1:7102 score tests/data/seed-2023.json
+//
+// Each command group lives in its own file and registers itself here.
+// Exit codes: 0 done, 1 the server refused (invalid package, not found),
+// 2 bad usage, unreadable input, or the server unreachable or failing.
+
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "tools/budgetctl/cli.h"
+#include "tools/budgetctl/score_commands.h"
+#include "tools/budgetctl/submit_commands.h"
+
+int main(int argc, char** argv) {
+  using budgetperf::budgetctl::GlobalOptions;
+  CLI::App app{"budgetctl: file, read and score budget-performance self-evaluation packages"};
+  app.footer(
+      "Exit codes: 0 done; 1 the server refused (invalid package, not found, key reused);\n"
+      "2 bad usage, unreadable input, or the server unreachable or failing.");
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags may also follow the command
+
+  GlobalOptions options;
+  app.add_option("--server", options.server, "HOST:PORT of budget-ingestion")
+      ->capture_default_str();
+  app.add_option("--scoring", options.scoring, "HOST:PORT of budget-scoring")
+      ->capture_default_str();
+  app.add_flag("--json", options.json, "print the response as protobuf JSON");
+  app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each call")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
+  int exit_code = budgetperf::budgetctl::kExitOk;
+  budgetperf::budgetctl::AddSubmitCommands(app, options, &exit_code);
+  budgetperf::budgetctl::AddScoreCommands(app, options, &exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" that exit 0.
+    const int code = app.exit(e);
+    return code == 0 ? budgetperf::budgetctl::kExitOk : budgetperf::budgetctl::kExitFailure;
+  }
+  return exit_code;
+}

@@ -1,0 +1,37 @@
+#include "tools/budgetctl/text_table.h"
+
+#include "gtest/gtest.h"
+
+namespace budgetperf {
+namespace budgetctl {
+namespace {
+
+TEST(DisplayWidthTest, CountsCjkAsTwoCells) {
+  EXPECT_EQ(DisplayWidth("abc"), 3u);
+  EXPECT_EQ(DisplayWidth("万元"), 4u);
+  EXPECT_EQ(DisplayWidth("执行率 rate"), 11u);
+  EXPECT_EQ(DisplayWidth("＜95％"), 6u);  // full-width forms
+  EXPECT_EQ(DisplayWidth("\xff"), 1u);    // malformed: one narrow cell
+}
+
+TEST(TextTableTest, AlignsColumnsByDisplayWidth) {
+  TextTable table({"项目", "金额"});
+  table.AlignRight(1);
+  table.AddRow({"收入 income", "292.47"});
+  table.AddRow({"三公经费", "0.00"});
+  EXPECT_EQ(table.Render(),
+            "项目           金额\n"
+            "收入 income  292.47\n"
+            "三公经费       0.00\n");
+}
+
+TEST(TextTableTest, MissingCellsAreBlankAndLinesHaveNoTrailingSpaces) {
+  TextTable table({});
+  table.AddRow({"a", "b"});
+  table.AddRow({"longer"});
+  EXPECT_EQ(table.Render(), "a       b\nlonger\n");
+}
+
+}  // namespace
+}  // namespace budgetctl
+}  // namespace budgetperf
