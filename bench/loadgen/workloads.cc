@@ -6,7 +6,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
+#include "common/codes/uscc.h"
 #include "common/server/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "tools/generator/sample_generator.h"
@@ -69,15 +71,121 @@ class ScoreWorkload : public Workload {
   size_t reply_bytes_ = 0;
 };
 
+
+// A valid USCC for the n-th synthetic unit of the load, so every Submit
+// files a distinct (unit, year) like a real backfill would.
+std::string LoadUscc(uint64_t n) {
+  std::string body = "12430602";
+  for (int i = 0; i < 9; ++i) {
+    body.push_back(kUsccCharset[n % kUsccCharset.size()]);
+    n /= kUsccCharset.size();
+  }
+  return body + *UsccCheckCharacter(body);
+}
+
+// IngestionService.Submit of generated packages, each under a unit of its own.
+class SubmitWorkload : public Workload {
+ public:
+  explicit SubmitWorkload(WorkloadOptions options) : options_(std::move(options)) {}
+  absl::Status Prepare() override {
+    for (int i = 0; i < options_.channels; ++i) {
+      stubs_.push_back(v1::IngestionService::NewStub(Channel(options_.target, i)));
+    }
+    templates_ = SamplePackages(options_.seed, options_.year, 64);
+    // One call outside the clock, for the sizes and to fail early.
+    v1::SubmitRequest request = MakeRequest(0, 0xFFFFFFF0ULL);
+    grpc::ClientContext context;
+    v1::SubmitResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(stubs_[0]->Submit(&context, request, &response)));
+    request_bytes_ = request.ByteSizeLong();
+    reply_bytes_ = response.ByteSizeLong();
+    return absl::OkStatus();
+  }
+  absl::Status Call(int worker, uint64_t sequence) override {
+    v1::SubmitRequest request = MakeRequest(worker, sequence);
+    grpc::ClientContext context;
+    v1::SubmitResponse response;
+    return FromGrpcStatus(
+        stubs_[static_cast<size_t>(worker) % stubs_.size()]->Submit(&context, request, &response));
+  }
+  size_t request_bytes() const override { return request_bytes_; }
+  size_t reply_bytes() const override { return reply_bytes_; }
+
+ private:
+  v1::SubmitRequest MakeRequest(int worker, uint64_t sequence) const {
+    v1::SubmitRequest request;
+    *request.mutable_package() = templates_[sequence % templates_.size()];
+    const uint64_t unit = (options_.seed << 40) ^ (static_cast<uint64_t>(worker) << 32) ^ sequence;
+    request.mutable_package()->mutable_unit()->set_uscc(LoadUscc(unit));
+    return request;
+  }
+
+  WorkloadOptions options_;
+  std::vector<std::unique_ptr<v1::IngestionService::Stub>> stubs_;
+  std::vector<v1::EvaluationPackage> templates_;
+  size_t request_bytes_ = 0;
+  size_t reply_bytes_ = 0;
+};
+
+// IngestionService.GetEvaluation of a few stored packages (filed in Prepare).
+class GetWorkload : public Workload {
+ public:
+  explicit GetWorkload(WorkloadOptions options) : options_(std::move(options)) {}
+  absl::Status Prepare() override {
+    for (int i = 0; i < options_.channels; ++i) {
+      stubs_.push_back(v1::IngestionService::NewStub(Channel(options_.target, i)));
+    }
+    int n = 0;
+    for (auto& package : SamplePackages(options_.seed, options_.year, 24)) {
+      v1::SubmitRequest request;
+      *request.mutable_package() = std::move(package);
+      request.mutable_package()->mutable_unit()->set_uscc(LoadUscc(0xBEEF00ULL + n++));
+      request.set_idempotency_key(absl::StrCat("loadgen-get-", request.package().unit().uscc()));
+      grpc::ClientContext context;
+      v1::SubmitResponse response;
+      RETURN_IF_ERROR(FromGrpcStatus(stubs_[0]->Submit(&context, request, &response)));
+      v1::GetEvaluationRequest get;
+      get.set_uscc(response.uscc());
+      get.set_year(response.year());
+      requests_.push_back(get);
+    }
+    grpc::ClientContext context;
+    v1::GetEvaluationResponse response;
+    RETURN_IF_ERROR(FromGrpcStatus(stubs_[0]->GetEvaluation(&context, requests_[0], &response)));
+    request_bytes_ = requests_[0].ByteSizeLong();
+    reply_bytes_ = response.ByteSizeLong();
+    return absl::OkStatus();
+  }
+  absl::Status Call(int worker, uint64_t sequence) override {
+    grpc::ClientContext context;
+    v1::GetEvaluationResponse response;
+    return FromGrpcStatus(stubs_[static_cast<size_t>(worker) % stubs_.size()]->GetEvaluation(
+        &context, requests_[sequence % requests_.size()], &response));
+  }
+  size_t request_bytes() const override { return request_bytes_; }
+  size_t reply_bytes() const override { return reply_bytes_; }
+
+ private:
+  WorkloadOptions options_;
+  std::vector<std::unique_ptr<v1::IngestionService::Stub>> stubs_;
+  std::vector<v1::GetEvaluationRequest> requests_;
+  size_t request_bytes_ = 0;
+  size_t reply_bytes_ = 0;
+};
+
 }  // namespace
 
 std::string WorkloadHelp() {
-  return "score: ScoringService.Score on generated packages";
+  return "score: ScoringService.Score on generated packages; "
+         "submit: IngestionService.Submit, a new unit each call; "
+         "get: IngestionService.GetEvaluation of stored packages";
 }
 
 absl::StatusOr<std::unique_ptr<Workload>> MakeWorkload(const std::string& name,
                                                        const WorkloadOptions& options) {
   if (name == "score") return std::unique_ptr<Workload>(new ScoreWorkload(options));
+  if (name == "submit") return std::unique_ptr<Workload>(new SubmitWorkload(options));
+  if (name == "get") return std::unique_ptr<Workload>(new GetWorkload(options));
   return absl::InvalidArgumentError(
       absl::StrCat("--workload \"", name, "\": unknown; one of: ", WorkloadHelp()));
 }
