@@ -22,6 +22,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "bench/echo/echo.grpc.pb.h"
+#include "bench/loadgen/bulk_load.h"
 #include "bench/loadgen/closed_loop.h"
 #include "bench/loadgen/workloads.h"
 #include "common/server/grpc_status.h"
@@ -89,7 +90,46 @@ int main(int argc, char** argv) {
   app.add_flag("--echo", echo,
                "also start build/bin/budget-echo and run the same load against it, with the "
                "same request and reply sizes");
+  int bulk_units = 0;
+  int bulk_streams = 4;
+  int bulk_departments = 100;
+  std::string org_csv;
+  app.add_option("--bulk", bulk_units,
+                 "instead of a closed loop: stream a generated district of N units through "
+                 "SubmitStream and report packages/s");
+  app.add_option("--streams", bulk_streams, "concurrent SubmitStreams for --bulk")
+      ->capture_default_str();
+  app.add_option("--departments", bulk_departments, "departments of the --bulk district")
+      ->capture_default_str();
+  app.add_option("--org-csv", org_csv, "with --bulk: also write the district's org tree here");
   CLI11_PARSE(app, argc, argv);
+
+  if (bulk_units > 0) {
+    BulkLoadOptions bulk;
+    bulk.target = target;
+    bulk.division_code = node;
+    bulk.units = bulk_units;
+    bulk.departments = bulk_departments;
+    bulk.streams = bulk_streams;
+    bulk.year = year;
+    bulk.seed = seed;
+    bulk.org_csv_path = org_csv;
+    auto loaded = RunBulkLoad(bulk);
+    if (!loaded.ok()) {
+      std::cerr << "budget-loadgen: bulk load: " << loaded.status() << std::endl;
+      return 2;
+    }
+    std::cout << absl::StrFormat(
+                     "bulk %lld packages over %d streams in %.1f s: %.0f packages/s "
+                     "(accepted %lld, rejected %lld, failed %lld)",
+                     static_cast<long long>(loaded->sent), bulk_streams, loaded->seconds,
+                     loaded->sent / std::max(loaded->seconds, 1e-9),
+                     static_cast<long long>(loaded->accepted),
+                     static_cast<long long>(loaded->rejected),
+                     static_cast<long long>(loaded->failed))
+              << std::endl;
+    return loaded->accepted == loaded->sent ? 0 : 1;
+  }
 
   LoadOptions options;
   options.concurrency = concurrency;

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
 #include "common/codes/uscc.h"
@@ -173,12 +174,68 @@ class GetWorkload : public Workload {
   size_t reply_bytes_ = 0;
 };
 
+// AggregationService.GetRollup or the first page of Drilldown of --node for
+// --year: the dashboard's two calls. The node must have been loaded.
+class RollupWorkload : public Workload {
+ public:
+  RollupWorkload(WorkloadOptions options, bool drilldown)
+      : options_(std::move(options)), drilldown_(drilldown) {}
+  absl::Status Prepare() override {
+    for (int i = 0; i < options_.channels; ++i) {
+      stubs_.push_back(v1::AggregationService::NewStub(Channel(options_.target, i)));
+    }
+    rollup_.set_node_code(options_.node);
+    rollup_.set_year(options_.year);
+    drill_.set_node_code(options_.node);
+    drill_.set_year(options_.year);
+    drill_.set_sort_by("funds.executed_fen");
+    drill_.set_descending(true);
+    drill_.set_page_size(20);
+    grpc::ClientContext context;
+    if (drilldown_) {
+      v1::DrilldownResponse response;
+      RETURN_IF_ERROR(FromGrpcStatus(stubs_[0]->Drilldown(&context, drill_, &response)));
+      request_bytes_ = drill_.ByteSizeLong();
+      reply_bytes_ = response.ByteSizeLong();
+    } else {
+      v1::GetRollupResponse response;
+      RETURN_IF_ERROR(FromGrpcStatus(stubs_[0]->GetRollup(&context, rollup_, &response)));
+      request_bytes_ = rollup_.ByteSizeLong();
+      reply_bytes_ = response.ByteSizeLong();
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Call(int worker, uint64_t) override {
+    grpc::ClientContext context;
+    auto& stub = stubs_[static_cast<size_t>(worker) % stubs_.size()];
+    if (drilldown_) {
+      v1::DrilldownResponse response;
+      return FromGrpcStatus(stub->Drilldown(&context, drill_, &response));
+    }
+    v1::GetRollupResponse response;
+    return FromGrpcStatus(stub->GetRollup(&context, rollup_, &response));
+  }
+  size_t request_bytes() const override { return request_bytes_; }
+  size_t reply_bytes() const override { return reply_bytes_; }
+
+ private:
+  WorkloadOptions options_;
+  bool drilldown_;
+  std::vector<std::unique_ptr<v1::AggregationService::Stub>> stubs_;
+  v1::GetRollupRequest rollup_;
+  v1::DrilldownRequest drill_;
+  size_t request_bytes_ = 0;
+  size_t reply_bytes_ = 0;
+};
+
 }  // namespace
 
 std::string WorkloadHelp() {
   return "score: ScoringService.Score on generated packages; "
          "submit: IngestionService.Submit, a new unit each call; "
-         "get: IngestionService.GetEvaluation of stored packages";
+         "get: IngestionService.GetEvaluation of stored packages; "
+         "rollup: AggregationService.GetRollup of --node/--year; "
+         "drilldown: the first page (20) of AggregationService.Drilldown of --node/--year";
 }
 
 absl::StatusOr<std::unique_ptr<Workload>> MakeWorkload(const std::string& name,
@@ -186,6 +243,8 @@ absl::StatusOr<std::unique_ptr<Workload>> MakeWorkload(const std::string& name,
   if (name == "score") return std::unique_ptr<Workload>(new ScoreWorkload(options));
   if (name == "submit") return std::unique_ptr<Workload>(new SubmitWorkload(options));
   if (name == "get") return std::unique_ptr<Workload>(new GetWorkload(options));
+  if (name == "rollup") return std::unique_ptr<Workload>(new RollupWorkload(options, false));
+  if (name == "drilldown") return std::unique_ptr<Workload>(new RollupWorkload(options, true));
   return absl::InvalidArgumentError(
       absl::StrCat("--workload \"", name, "\": unknown; one of: ", WorkloadHelp()));
 }

@@ -38,22 +38,47 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   if (absl::Status s = ParseListenAddress(options.listen, &host, &requested_port); !s.ok()) {
     return s;
   }
-  // Both are process-wide switches; setting them again is harmless.
+  ServerSecurity security =
+      options.security.has_value() ? *options.security : DefaultServerSecurity();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(security, host);
+  if (!credentials.ok()) return credentials.status();
+
+  std::vector<grpc::Service*> all = services;
+  for (const std::shared_ptr<grpc::Service>& extra : security.extra_services) {
+    all.push_back(extra.get());
+  }
+  std::vector<std::unique_ptr<grpc::Service>> guarded;
+  if (security.guard != nullptr) {
+    for (grpc::Service*& service : all) {
+      absl::StatusOr<std::unique_ptr<grpc::Service>> wrapper = security.guard->Guard(service);
+      if (!wrapper.ok()) return wrapper.status();
+      service = wrapper->get();
+      guarded.push_back(*std::move(wrapper));
+    }
+  }
+
+  // Both are process-wide switches; setting them again is harmless. Health
+  // and reflection are not behind the guard: probes and tools carry no token,
+  // and neither service reveals any data.
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(options.listen, *credentials, &bound_port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
-  for (grpc::Service* service : services) builder.RegisterService(service);
+  for (grpc::Service* service : all) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
-  return std::unique_ptr<GrpcServer>(
+  std::unique_ptr<GrpcServer> started(
       new GrpcServer(std::move(server), bound_port, absl::StrCat(host, ":", bound_port)));
+  started->security_ = std::move(security);
+  started->guarded_ = std::move(guarded);
+  return started;
 }
 
 void GrpcServer::SetServing(const std::string& service, bool serving) {

@@ -13,12 +13,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "common/server/server_security.h"
 
 namespace budgetperf {
 
@@ -30,14 +32,20 @@ struct GrpcServerOptions {
   // HOST:PORT; port 0 picks a free port (see GrpcServer::port()).
   std::string listen = "127.0.0.1:0";
   int max_message_bytes = kDefaultMaxMessageBytes;
+  // TLS and access control (see server_security.h); unset: the process's
+  // DefaultServerSecurity().
+  std::optional<ServerSecurity> security;
 };
 
 // A started gRPC server with health checking and reflection.
 class GrpcServer {
  public:
   // Builds and starts a server for `services` (not owned; they must outlive
-  // the server). INVALID_ARGUMENT for a malformed address, UNAVAILABLE when
-  // the address cannot be bound.
+  // the server), each behind the security's guard if it has one.
+  // INVALID_ARGUMENT for a malformed address or unusable TLS files,
+  // FAILED_PRECONDITION for plaintext on a non-loopback address without
+  // `insecure` or a service the guard has no policy for, UNAVAILABLE when the
+  // address cannot be bound.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
       const GrpcServerOptions& options, const std::vector<grpc::Service*>& services);
 
@@ -60,6 +68,10 @@ class GrpcServer {
  private:
   GrpcServer(std::unique_ptr<grpc::Server> server, int port, std::string address);
 
+  // What the registered services need kept alive: the guarded wrappers and
+  // the security's extra services. Destroyed after server_.
+  ServerSecurity security_;
+  std::vector<std::unique_ptr<grpc::Service>> guarded_;
   std::unique_ptr<grpc::Server> server_;
   int port_;
   std::string address_;

@@ -268,24 +268,72 @@ std::vector<RuleDescriptor> BuiltInRules() {
       // ---------------------------------------
       Rule("U-01", kCrossUnit, kError, kNone, "同一信用代码同年多份不一致的包",
            "The same 统一社会信用代码 filed for the same year under a "
-           "different unit name or division code."),
+           "different unit name or division code: the package's name (or "
+           "division) against the one the organisation tree gives that "
+           "code, or two packages of one code with different names. Names "
+           "are compared without white space, full-width brackets as "
+           "ASCII."),
       Rule("U-02", kCrossUnit, kWarning, kNone, "同一项目被多个单位填报",
-           "An attachment 3 project with the same name and amounts in "
-           "two units' packages: spending counted twice in the "
-           "rollups."),
+           "An attachment 3 project with the same name and the same three "
+           "amounts (年初预算数, 全年预算数, 全年执行数 > 0) in two units' "
+           "packages: spending counted twice in the rollups. A "
+           "department's table and that of a unit it names as 实施单位 "
+           "(or two such units' parts of it) are compared by U-05 "
+           "instead."),
       [] {
         RuleDescriptor rule = Rule(
-            "U-03", kCrossUnit, kWarning, kNone, "人均公用经费明显偏离同级单位",
-            "Public funds per staff member far from the median of peer "
-            "units of the same division (tolerance_bp: the share of "
-            "the median beyond which a unit is an outlier, 5000 = "
-            "±50%).");
-        rule.set_tolerance_bp(5000);
+            "U-03", kCrossUnit, kWarning, kNone, "人均公用经费明显高于同级单位",
+            "附件1 公用经费 (本年决算数) ÷ 实际在职人数 far above the "
+            "median of the peer units (same supervising department; "
+            "departments' own packages with each other): x − median > k × "
+            "1.4826 × MAD, k = tolerance_bp ÷ 10000 (35000 = 3.5), and x at "
+            "least twice the median (materiality); judged only in groups of "
+            "at least 8 values with MAD > 0.");
+        rule.set_tolerance_bp(35000);
         return rule;
       }(),
       Rule("U-04", kCrossUnit, kExplain, kNone, "自评报告内容与其他单位雷同",
-           "Narrative sections copied verbatim from another unit's "
-           "package."),
+           "A report section (绩效自评报告) of at least 50 characters, "
+           "white space aside, whose text is the same as a section of "
+           "another unit's package."),
+      Rule("U-05", kCrossUnit, kError, kAmount,
+           "部门项目 = 所列实施单位同名项目之和",
+           "A department files its own (本级) package, so its attachments "
+           "1 and 2 are not sums of its units'. What adds up: a "
+           "department's attachment 3 table that names some of its units "
+           "as 实施单位 is the whole first-level project, and those units' "
+           "tables of the same project are its parts. Each funds column "
+           "(年初预算数, 全年预算数, 全年执行数) must be at least the parts' "
+           "sum, and equal to it when every unit named filed the project "
+           "and the department does not name itself (with one unit: the "
+           "project reported by both with different amounts)."),
+      Rule("U-06", kCrossUnit, kError, kNone, "同名单位使用不同信用代码",
+           "Two packages of the same year with the same unit name (white "
+           "space aside, full-width brackets as ASCII) and different "
+           "统一社会信用代码. The code the organisation tree knows by that "
+           "name is taken as right; the other package gets the finding."),
+      [] {
+        RuleDescriptor rule = Rule(
+            "U-07", kCrossUnit, kWarning, kNone, "执行率明显偏离同级单位",
+            "附件2 执行率, computed as 全年执行数 ÷ 全年预算数, far from "
+            "the median of the peer units, judged as U-03 (tolerance_bp "
+            "35000 = 3.5 × 1.4826 × MAD), and by at least 10 percentage "
+            "points.");
+        rule.set_tolerance_bp(35000);
+        return rule;
+      }(),
+      [] {
+        RuleDescriptor rule = Rule(
+            "U-08", kCrossUnit, kWarning, kNone,
+            "自评得分高出复核得分明显多于同级单位",
+            "The scorecard's self-score minus computed score (附件2 总分, "
+            "both after the profile's weight policy) far above the median "
+            "of the peer units, judged as U-03 (tolerance_bp 35000 = 3.5 "
+            "× 1.4826 × MAD), and by at least 5 points. Units not yet "
+            "scored are left out.");
+        rule.set_tolerance_bp(35000);
+        return rule;
+      }(),
       // --- Across years (the audit job)
       // ---------------------------------------
       Rule("Y-01", kCrossYear, kError, kAmount,
@@ -298,13 +346,21 @@ std::vector<RuleDescriptor> BuiltInRules() {
            "income less last year's."),
       Rule("Y-03", kCrossYear, kError, kAmount,
            "报告 支出较去年增减 = 两年支出之差",
-           "The report's stated expenditure changes (total and by "
-           "function) against the difference of the two years' "
-           "amounts."),
-      Rule("Y-04", kCrossYear, kExplain, kNone,
-           "上年大幅超额完成的指标今年目标未调整",
-           "An indicator that reached 130% of its target last year "
-           "keeps the same target this year."),
+           "The report's stated expenditure changes (total, basic, project "
+           "and by function, of 支出 and of 一般公共预算拨款支出) against the "
+           "difference of the two years' amounts. A function missing from "
+           "one year counts 0 there, if that year lists functions at all."),
+      [] {
+        RuleDescriptor rule = Rule(
+            "Y-04", kCrossYear, kExplain, kNone,
+            "上年大幅超额完成的指标今年目标未调整",
+            "A higher-is-better quantity indicator whose actual last year "
+            "reached the threshold share of its target (tolerance_bp, "
+            "13000 = 130%) keeps the same target this year (matched by "
+            "table, level-2 category and name).");
+        rule.set_tolerance_bp(13000);
+        return rule;
+      }(),
   };
   return rules;
 }

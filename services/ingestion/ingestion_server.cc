@@ -21,12 +21,23 @@ absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options 
     scorer_options.deadline = options.scoring_deadline;
     scorer_options.max_message_bytes = options.max_message_bytes;
     s->scorer_ = std::make_unique<GrpcScorer>(std::move(scorer_options));
-    s->dispatcher_ =
-        std::make_unique<OutboxDispatcher>(s->store_.get(), s->scorer_.get(), options.outbox);
+  }
+  if (!options.aggregation_address.empty()) {
+    GrpcEvaluationSink::Options sink_options;
+    sink_options.address = options.aggregation_address;
+    sink_options.deadline = options.aggregation_deadline;
+    sink_options.max_message_bytes = options.max_message_bytes;
+    s->sink_ = std::make_unique<GrpcEvaluationSink>(std::move(sink_options));
+  }
+  if (s->scorer_ != nullptr || s->sink_ != nullptr) {
+    s->dispatcher_ = std::make_unique<OutboxDispatcher>(s->store_.get(), s->scorer_.get(),
+                                                        s->sink_.get(), options.outbox);
   }
 
   Ingestor::Options ingestor_options;
   ingestor_options.clock = options.outbox.clock;
+  ingestor_options.consistency = std::move(options.consistency);
+  ingestor_options.deliver_to_aggregation = s->sink_ != nullptr;
   if (s->dispatcher_ != nullptr) {
     OutboxDispatcher* dispatcher = s->dispatcher_.get();
     ingestor_options.on_outbox_work = [dispatcher] { dispatcher->Notify(); };

@@ -2,7 +2,8 @@
 #define BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVER_H_
 
 // A running budget-ingestion server: the store, the scoring client, the
-// outbox dispatcher, the Ingestor and IngestionServiceImpl on one port, with
+// aggregation sink, the outbox dispatcher, the Ingestor and
+// IngestionServiceImpl on one port, with
 // the gRPC health service (the server and "budgetperf.v1.IngestionService"
 // report SERVING) and server reflection.
 //
@@ -10,6 +11,7 @@
 //   options.listen = "127.0.0.1:0";
 //   options.data_dir = "/var/lib/budgetperf/ingestion";
 //   options.scoring_address = "127.0.0.1:7102";
+//   options.aggregation_address = "127.0.0.1:7103";
 //   ASSIGN_OR_RETURN(auto server, IngestionServer::Start(std::move(options)));
 //   std::cout << "listening on " << server->address() << std::endl;
 //   WaitForShutdownSignal();
@@ -21,6 +23,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/server/grpc_server.h"
+#include "services/consistency/consistency_config.h"
+#include "services/ingestion/evaluation_sink.h"
 #include "services/ingestion/ingestion_service.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/ingestor.h"
@@ -47,6 +51,9 @@ class IngestionServer {
     // HOST:PORT of budget-scoring; empty: no scoring (every version stays
     // SCORING_PENDING until a server started with one scores them).
     std::string scoring_address;
+    // HOST:PORT of budget-aggregation; empty: versions are not delivered
+    // (no delivery records are written).
+    std::string aggregation_address;
     // Sync each acknowledged write to disk (see IngestionStore::Options).
     bool durable = true;
     int max_message_bytes = kIngestionMaxMessageBytes;
@@ -55,8 +62,13 @@ class IngestionServer {
     int worker_threads = 8;
     // Each Score call gives up after this long.
     std::chrono::milliseconds scoring_deadline{5000};
-    // Retrying pending scoring.
+    // Each ApplyEvaluation call gives up after this long.
+    std::chrono::milliseconds aggregation_deadline{5000};
+    // Retrying pending scoring and delivery.
     OutboxDispatcher::Options outbox;
+    // The package rules' severities, tolerances and blocking per region
+    // (--consistency-config); default: the catalogue's defaults.
+    ConsistencyConfig consistency;
   };
 
   // Opens the store and starts serving. INVALID_ARGUMENT for a malformed
@@ -86,6 +98,7 @@ class IngestionServer {
   // Declared in dependency order: each member outlives those after it.
   std::unique_ptr<IngestionStore> store_;
   std::unique_ptr<Scorer> scorer_;
+  std::unique_ptr<EvaluationSink> sink_;
   std::unique_ptr<OutboxDispatcher> dispatcher_;
   std::unique_ptr<Ingestor> ingestor_;
   std::unique_ptr<WorkQueue> work_;

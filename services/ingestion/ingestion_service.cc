@@ -61,14 +61,27 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
       result->set_status(answer->status());
       result->set_replayed(answer->replayed());
       result->set_warning_count(answer->warnings_size());
+      result->set_scoring_status(answer->scoring_status());
+      result->set_has_errors(answer->has_errors());
+      *result->mutable_finding_counts() = answer->finding_counts();
       if (answer->replayed()) {
         response_->set_replayed(response_->replayed() + 1);
       } else {
         response_->set_accepted(response_->accepted() + 1);
+        if (answer->has_errors()) response_->set_with_errors(response_->with_errors() + 1);
       }
       return;
     }
     result->set_error_message(std::string(answer.status().message()));
+    if (std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(answer.status())) {
+      response_->set_blocked(response_->blocked() + 1);
+      *result->mutable_finding_counts() = blocking->all_findings();
+      result->set_blocking_count(blocking->findings_size() + blocking->omitted());
+      for (int i = 0; i < blocking->findings_size() && i < kMaxStreamBlockingFindings; ++i) {
+        *result->add_blocking_findings() = blocking->findings(i);
+      }
+      return;
+    }
     std::optional<v1::ValidationErrors> errors = GetValidationErrors(answer.status());
     if (!errors.has_value()) {
       response_->set_failed(response_->failed() + 1);

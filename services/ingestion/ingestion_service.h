@@ -5,7 +5,7 @@
 // the CallContext, hands the call to the Ingestor on the WorkQueue (the
 // logic blocks on disk and on scoring; gRPC's own threads must not), and
 // turns the answer into a reply, absl::Status into grpc::Status with the
-// ValidationErrors as details.
+// ValidationErrors or BlockingFindings as details.
 
 #include <grpcpp/grpcpp.h>
 
@@ -19,6 +19,10 @@ namespace ingestion {
 
 // Most violations listed per package in a SubmitStream answer.
 inline constexpr int kMaxStreamViolations = 20;
+
+// Most blocking findings listed per refused package in a SubmitStream answer
+// (a finding, with its message, is several times the size of a violation).
+inline constexpr int kMaxStreamBlockingFindings = 5;
 
 // The caller of an RPC, from its context (see CallContext).
 CallContext MakeCallContext(const grpc::CallbackServerContext& context);

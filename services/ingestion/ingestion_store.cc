@@ -125,6 +125,18 @@ bool ParseOutboxKey(absl::string_view key, uint64_t* seq) {
 
 }  // namespace store_keys
 
+v1::OutboxRecord MakeOutboxRecord(absl::string_view uscc, int32_t year, int32_t version,
+                                  v1::OutboxKind kind, int64_t now_unix_ms) {
+  v1::OutboxRecord record;
+  record.set_uscc(std::string(uscc));
+  record.set_year(year);
+  record.set_version(version);
+  record.set_kind(kind);
+  record.set_next_attempt_unix_ms(now_unix_ms);
+  record.set_created_at_unix_ms(now_unix_ms);
+  return record;
+}
+
 absl::StatusOr<std::unique_ptr<IngestionStore>> IngestionStore::Open(const Options& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("store path is empty");
   std::error_code ec;
@@ -355,7 +367,8 @@ absl::Status IngestionStore::CommitNewVersion(const NewVersion& version) {
   return FromRocks(db_->Write(write_options, &batch), "storing the submission");
 }
 
-absl::Status IngestionStore::CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated) {
+absl::Status IngestionStore::CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated,
+                                            const std::vector<v1::OutboxRecord>& follow_up) {
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.Delete(handle(ColumnFamily::kOutbox), store_keys::OutboxKey(seq));
   if (s.ok() && updated != nullptr) {
@@ -368,6 +381,12 @@ absl::Status IngestionStore::CompleteOutbox(uint64_t seq, const v1::StoredEvalua
         handle(ColumnFamily::kEvaluations),
         store_keys::EvaluationKey(unit.uscc(), updated->package().year(), updated->version()),
         updated->SerializeAsString());
+  }
+  for (const v1::OutboxRecord& record : follow_up) {
+    if (!s.ok()) break;
+    s = batch.Put(handle(ColumnFamily::kOutbox),
+                  store_keys::OutboxKey(next_outbox_seq_.fetch_add(1)),
+                  record.SerializeAsString());
   }
   if (!s.ok()) return FromRocks(s, "building the write batch");
   rocksdb::WriteOptions write_options;

@@ -18,6 +18,9 @@
 //                  year | "4306" (the code's significant digits)
 //   idempotency  idempotency key        → IdempotencyRecord
 //   outbox       seq                    → OutboxRecord, oldest first
+//                  (OUTBOX_SCORE: score a pending version;
+//                  OUTBOX_DELIVER_AGGREGATION: deliver a version to
+//                  aggregation)
 //
 // Every accepted submission is one WriteBatch (the version, the latest
 // pointer, the listing index entry, the idempotency record, the outbox
@@ -107,6 +110,10 @@ struct OutboxEntry {
   v1::OutboxRecord record;
 };
 
+// A new outbox record of `kind` for a version, due at once.
+v1::OutboxRecord MakeOutboxRecord(absl::string_view uscc, int32_t year, int32_t version,
+                                  v1::OutboxKind kind, int64_t now_unix_ms);
+
 // Everything one accepted submission writes, in one batch.
 struct NewVersion {
   // The version to store; its package's unit.uscc, year and version name the
@@ -180,9 +187,12 @@ class IngestionStore {
   // code not 6 (nothing is written).
   absl::Status CommitNewVersion(const NewVersion& version);
 
-  // Removes outbox record `seq` and, if `updated` is given, replaces the
-  // stored version it names, in one batch: the outcome of outbox work.
-  absl::Status CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated);
+  // Removes outbox record `seq`, replaces the stored version `updated` names
+  // (if given) and appends `follow_up` to the outbox (fresh sequence
+  // numbers), in one batch: the outcome of outbox work, e.g. a version now
+  // scored and the delivery of its score.
+  absl::Status CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated,
+                              const std::vector<v1::OutboxRecord>& follow_up = {});
 
   // Replaces outbox record `seq` (its attempts and next attempt time).
   absl::Status UpdateOutbox(uint64_t seq, const v1::OutboxRecord& record);

@@ -256,6 +256,29 @@ TEST_F(IngestionStoreTest, CompleteOutboxUpdatesAndRemovesTogether) {
   EXPECT_EQ(store_->GetEvaluation(TestUscc(1), 2023, 1)->status(), v1::SCORED);
 }
 
+TEST_F(IngestionStoreTest, CompleteOutboxAppendsFollowUpWorkInTheSameBatch) {
+  NewVersion v = MakeVersion(1, 2023, 1);
+  v.outbox.push_back(MakeOutboxRecord(TestUscc(1), 2023, 1, v1::OUTBOX_SCORE, 1000));
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  const uint64_t seq = store_->ListOutbox(10)->at(0).seq;
+
+  v1::StoredEvaluation scored = v.evaluation;
+  scored.set_status(v1::SCORED);
+  ASSERT_TRUE(store_
+                  ->CompleteOutbox(seq, &scored,
+                                   {MakeOutboxRecord(TestUscc(1), 2023, 1,
+                                                     v1::OUTBOX_DELIVER_AGGREGATION, 2000)})
+                  .ok());
+  std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_GT(outbox[0].seq, seq);
+  EXPECT_EQ(outbox[0].record.kind(), v1::OUTBOX_DELIVER_AGGREGATION);
+  EXPECT_EQ(outbox[0].record.uscc(), TestUscc(1));
+  EXPECT_EQ(outbox[0].record.version(), 1);
+  EXPECT_EQ(outbox[0].record.next_attempt_unix_ms(), 2000);
+  EXPECT_EQ(store_->GetEvaluation(TestUscc(1), 2023, 1)->status(), v1::SCORED);
+}
+
 TEST_F(IngestionStoreTest, SecondOpenOfTheSameFolderFails) {
   IngestionStore::Options options;
   options.path = dir_->Join("db");

@@ -12,6 +12,7 @@
 #include "common/status/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/ingestion/evaluation_status.h"
 #include "services/ingestion/validation_errors.h"
 
 namespace budgetperf {
@@ -68,7 +69,21 @@ v1::VersionSummary Summarize(const v1::StoredEvaluation& e) {
   s.set_package_sha256(e.package_sha256());
   s.set_warning_count(e.warnings_size());
   if (e.has_scorecard()) *s.mutable_scorecard_summary() = e.scorecard().summary();
+  s.set_scoring_status(ScoringStatusOf(e));
+  s.set_has_errors(e.has_errors());
+  *s.mutable_finding_counts() = CountFindings(e.findings());
   return s;
+}
+
+// The findings of rules that `config` makes blocking for their division,
+// decided by HasBlockingFinding itself so that the two never disagree.
+std::vector<v1::Finding> BlockingOf(const std::vector<v1::Finding>& findings,
+                                    const ConsistencyConfig& config) {
+  std::vector<v1::Finding> blocking;
+  for (const v1::Finding& f : findings) {
+    if (HasBlockingFinding({f}, config)) blocking.push_back(f);
+  }
+  return blocking;
 }
 
 }  // namespace
@@ -102,7 +117,10 @@ std::string PackageSha256(const v1::EvaluationPackage& package) {
 }
 
 Ingestor::Ingestor(IngestionStore* store, Scorer* scorer, Options options)
-    : store_(store), scorer_(scorer), options_(std::move(options)) {}
+    : store_(store),
+      scorer_(scorer),
+      options_(std::move(options)),
+      checker_(options_.consistency) {}
 
 absl::StatusOr<std::optional<v1::SubmitResponse>> Ingestor::Replay(const std::string& key,
                                                                    const std::string& sha256) {
@@ -146,25 +164,33 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
     *evaluation.add_warnings() = std::move(w);
   }
 
+  // Before scoring: a package its region refuses costs no scoring call.
+  std::vector<v1::Finding> findings = checker_.Check(evaluation.package());
+  if (std::vector<v1::Finding> blocking = BlockingOf(findings, checker_.config());
+      !blocking.empty()) {
+    return MakeBlockingFindingsError(blocking, CountFindings(findings));
+  }
+  for (v1::Finding& f : findings) *evaluation.add_findings() = std::move(f);
+  evaluation.set_has_errors(HasErrorFinding(evaluation.findings()));
+
   // Scoring needs no version, so it runs before the locks: a slow or
   // unreachable scoring service never holds up other Submits of the unit.
   std::string scoring_error = "no scoring service configured";
+  v1::EvaluationStatus scoring_status = v1::SCORING_PENDING;
   if (scorer_ != nullptr) {
     absl::StatusOr<v1::ScoreCard> card = scorer_->Score(evaluation.package());
     if (card.ok()) {
       *evaluation.mutable_scorecard() = *std::move(card);
-      evaluation.set_status(v1::SCORED);
+      scoring_status = v1::SCORED;
       evaluation.set_scored_at_unix_ms(options_.clock());
     } else if (IsPermanentScoringError(card.status())) {
-      evaluation.set_status(v1::SCORING_FAILED);
+      scoring_status = v1::SCORING_FAILED;
       evaluation.set_scoring_error(std::string(card.status().message()));
     } else {
       scoring_error = card.status().ToString();
     }
   }
-  if (evaluation.status() == v1::EVALUATION_STATUS_UNSPECIFIED) {
-    evaluation.set_status(v1::SCORING_PENDING);
-  }
+  SetScoringStatus(&evaluation, scoring_status);
 
   const std::string& uscc = filed.unit().uscc();
   const int32_t year = filed.year();
@@ -198,6 +224,10 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
   }
   response.set_submitted_at_unix_ms(now);
   response.set_package_sha256(sha256);
+  *response.mutable_findings() = evaluation.findings();
+  response.set_scoring_status(evaluation.scoring_status());
+  response.set_has_errors(evaluation.has_errors());
+  *response.mutable_finding_counts() = CountFindings(evaluation.findings());
 
   NewVersion change;
   change.previous = std::move(latest);
@@ -207,15 +237,16 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
     *change.idempotency.mutable_response() = response;
     change.idempotency.set_created_at_unix_ms(now);
   }
-  if (evaluation.status() == v1::SCORING_PENDING) {
-    v1::OutboxRecord& record = change.outbox.emplace_back();
-    record.set_uscc(uscc);
-    record.set_year(year);
-    record.set_version(version);
-    record.set_kind(v1::OUTBOX_SCORE);
-    record.set_next_attempt_unix_ms(now);
+  if (evaluation.scoring_status() == v1::SCORING_PENDING) {
+    v1::OutboxRecord& record = change.outbox.emplace_back(
+        MakeOutboxRecord(uscc, year, version, v1::OUTBOX_SCORE, now));
     record.set_last_error(scoring_error);
-    record.set_created_at_unix_ms(now);
+  }
+  // Delivered as it stands; if scoring is pending, the dispatcher delivers
+  // the version again once it is scored.
+  if (options_.deliver_to_aggregation) {
+    change.outbox.push_back(
+        MakeOutboxRecord(uscc, year, version, v1::OUTBOX_DELIVER_AGGREGATION, now));
   }
   change.evaluation = std::move(evaluation);
   RETURN_IF_ERROR(store_->CommitNewVersion(change));

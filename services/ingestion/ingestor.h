@@ -4,14 +4,21 @@
 // The ingestion logic: what Submit, GetEvaluation, ListVersions and
 // ListEvaluations do, without gRPC.
 //
-//   Submit: validate → (idempotent replay?) → normalise → score → assign the
-//   next version → store everything in one batch → answer.
+//   Submit: validate → (idempotent replay?) → normalise → check the package
+//   rules of the consistency catalogue → score → assign the next version →
+//   store everything in one batch → answer.
 //
 // A package that fails validation is refused with every violation
-// (MakeValidationError) and nothing is stored. A package is stored whether or
-// not scoring answers: when it cannot be reached (or no scorer is
-// configured) the version is SCORING_PENDING and an outbox record makes the
-// OutboxDispatcher score it later.
+// (MakeValidationError) and nothing is stored. A package with a finding of a
+// rule that its region's ConsistencyConfig makes blocking is refused with
+// those findings (MakeBlockingFindingsError) and nothing is stored; other
+// findings, errors included, are stored with the version and answered (an
+// error finding makes its status HAS_ERRORS once scored; see
+// EvaluationStatus in ingestion.proto). A package is stored whether or not
+// scoring answers: when it cannot be reached (or no scorer is configured) the
+// version is SCORING_PENDING and an outbox record makes the OutboxDispatcher
+// score it later. With Options.deliver_to_aggregation, the same batch holds
+// a record that makes the dispatcher deliver the version to aggregation.
 
 #include <array>
 #include <cstdint>
@@ -24,6 +31,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "budgetperf/v1/ingestion.pb.h"
+#include "services/consistency/consistency_config.h"
+#include "services/consistency/package_checker.h"
 #include "services/ingestion/call_context.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/package_validator.h"
@@ -58,6 +67,13 @@ class Ingestor {
     // Notify), so that pending packages are scored without waiting for the
     // next poll. May be empty.
     std::function<void()> on_outbox_work;
+    // Write an OUTBOX_DELIVER_AGGREGATION record with every accepted
+    // version (in its batch), for the OutboxDispatcher to deliver to
+    // aggregation. Off when no aggregation is configured.
+    bool deliver_to_aggregation = false;
+    // Severities, tolerances, enabling and blocking of the package rules,
+    // per region. Default: the catalogue's defaults (nothing blocks).
+    ConsistencyConfig consistency;
   };
 
   // `store` must outlive the Ingestor. `scorer` may be null (no scoring
@@ -69,10 +85,13 @@ class Ingestor {
   Ingestor& operator=(const Ingestor&) = delete;
 
   // Files a package. Answers:
-  //   OK: the version stored (or, for a repeated idempotency key with the
-  //     same package, the first answer with replayed = true);
+  //   OK: the version stored with its findings (or, for a repeated
+  //     idempotency key with the same package, the first answer with
+  //     replayed = true);
   //   INVALID_ARGUMENT with a ValidationErrors payload: every violation;
   //     nothing stored;
+  //   FAILED_PRECONDITION with a BlockingFindings payload: the findings of
+  //     rules the region makes blocking; nothing stored (the key stays free);
   //   ALREADY_EXISTS: the idempotency key was used for a different package;
   //   INTERNAL / DATA_LOSS: the store failed; nothing stored.
   // Thread-safe. Submits for the same (unit, year), or with the same
@@ -116,6 +135,7 @@ class Ingestor {
   Scorer* const scorer_;
   const Options options_;
   PackageValidator validator_;
+  const PackageChecker checker_;
   // Lock order: an idempotency-key stripe, then a unit stripe.
   std::array<std::mutex, kStripes> key_locks_;
   std::array<std::mutex, kStripes> unit_locks_;

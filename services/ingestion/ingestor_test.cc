@@ -1,6 +1,7 @@
 #include "services/ingestion/ingestor.h"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -11,17 +12,24 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "services/consistency/consistency_config.h"
+#include "services/consistency/package_checker.h"
+#include "services/consistency/rule_catalogue.h"
+#include "services/ingestion/evaluation_sink.h"
+#include "services/ingestion/evaluation_status.h"
 #include "services/ingestion/outbox_dispatcher.h"
 #include "services/ingestion/package_validator.h"
 #include "services/ingestion/test_packages.h"
 #include "services/ingestion/validation_errors.h"
 #include "tests/testing/temp_dir.h"
+#include "tools/generator/sample_generator.h"
 
 namespace budgetperf {
 namespace ingestion {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using testing::PackageForUnit;
@@ -54,6 +62,53 @@ class FakeScorer : public Scorer {
   absl::Status error_;
 };
 
+// An evaluation sink of our own interface: keeps what it is given, or fails
+// as the test sets.
+class FakeSink : public EvaluationSink {
+ public:
+  absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
+      const v1::ApplyEvaluationRequest& request) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (auto it = fail_version_.find(request.version()); it != fail_version_.end()) {
+      return it->second;
+    }
+    if (!error_.ok()) return error_;
+    delivered_.push_back(request);
+    v1::ApplyEvaluationResponse response;
+    response.set_applied_version(request.version());
+    return response;
+  }
+  void Fail(absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::move(error);
+  }
+  // Fails every delivery of `version` with `error` (OK: stop failing it).
+  void FailVersion(int version, absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error.ok()) {
+      fail_version_.erase(version);
+    } else {
+      fail_version_[version] = std::move(error);
+    }
+  }
+  std::vector<v1::ApplyEvaluationRequest> delivered() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return delivered_;
+  }
+  int calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  absl::Status error_;
+  std::map<int, absl::Status> fail_version_;
+  std::vector<v1::ApplyEvaluationRequest> delivered_;
+  int calls_ = 0;
+};
+
 class IngestorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,10 +125,13 @@ class IngestorTest : public ::testing::Test {
     MakeIngestor(&scorer_);
   }
 
-  void MakeIngestor(Scorer* scorer) {
+  void MakeIngestor(Scorer* scorer, ConsistencyConfig consistency = ConsistencyConfig(),
+                    bool deliver = false) {
     Ingestor::Options options;
+    options.deliver_to_aggregation = deliver;
     options.clock = [this] { return now_.load(); };
     options.on_outbox_work = [this] { ++outbox_notifications_; };
+    options.consistency = std::move(consistency);
     ingestor_ = std::make_unique<Ingestor>(store_.get(), scorer, options);
   }
 
@@ -131,7 +189,8 @@ TEST_F(IngestorTest, SubmitStoresTheSeedScoredAndReadsItBack) {
   EXPECT_EQ(response->uscc(), "12430602MB1C04587D");
   EXPECT_EQ(response->year(), 2023);
   EXPECT_EQ(response->version(), 1);
-  EXPECT_EQ(response->status(), v1::SCORED);
+  EXPECT_EQ(response->scoring_status(), v1::SCORED);
+  EXPECT_EQ(response->status(), v1::HAS_ERRORS);  // the seed's findings; see below
   EXPECT_EQ(response->scorecard_summary().profile(), "fake");
   EXPECT_EQ(response->submitted_at_unix_ms(), now_.load());
   EXPECT_EQ(response->package_sha256(), PackageSha256(seed));
@@ -141,7 +200,7 @@ TEST_F(IngestorTest, SubmitStoresTheSeedScoredAndReadsItBack) {
   absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->latest_version(), 1);
-  EXPECT_EQ(got->evaluation().status(), v1::SCORED);
+  EXPECT_EQ(got->evaluation().scoring_status(), v1::SCORED);
   EXPECT_EQ(got->evaluation().scorecard().summary().profile(), "fake");
   // Stored as filed, with the server's readings filled in.
   v1::EvaluationPackage expected = seed;
@@ -249,7 +308,7 @@ TEST_F(IngestorTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
   EXPECT_EQ((*outbox)[0].record.kind(), v1::OUTBOX_SCORE);
   EXPECT_EQ((*outbox)[0].record.version(), 1);
 
-  OutboxDispatcher dispatcher(store_.get(), &scorer_, DispatcherOptions());
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, DispatcherOptions());
   // Still down: the attempt is counted and the next one pushed back.
   ASSERT_EQ(*dispatcher.RunOnce(), 0);
   outbox = store_->ListOutbox(10);
@@ -265,7 +324,7 @@ TEST_F(IngestorTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
   now_ += 1000;
   ASSERT_EQ(*dispatcher.RunOnce(), 1);
   absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
-  EXPECT_EQ(got->evaluation().status(), v1::SCORED);
+  EXPECT_EQ(got->evaluation().scoring_status(), v1::SCORED);
   EXPECT_EQ(got->evaluation().scorecard().summary().profile(), "fake");
   EXPECT_EQ(got->evaluation().scored_at_unix_ms(), now_.load());
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
@@ -277,14 +336,14 @@ TEST_F(IngestorTest, DispatcherRunningInTheBackgroundScoresPendingVersions) {
   scorer_.Fail(absl::OkStatus());
   OutboxDispatcher::Options options = DispatcherOptions();
   options.poll_interval = std::chrono::milliseconds(10);
-  OutboxDispatcher dispatcher(store_.get(), &scorer_, options);
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, options);
   dispatcher.Start();
   for (int i = 0; i < 500 && !store_->ListOutbox(10)->empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   dispatcher.Stop();
   for (int unit = 0; unit < 5; ++unit) {
-    EXPECT_EQ(Get(TestUscc(unit), 2023)->evaluation().status(), v1::SCORED) << unit;
+    EXPECT_EQ(Get(TestUscc(unit), 2023)->evaluation().scoring_status(), v1::SCORED) << unit;
   }
 }
 
@@ -294,13 +353,13 @@ TEST_F(IngestorTest, DispatcherWalksTheWholeOutboxInBatches) {
   scorer_.Fail(absl::OkStatus());
   OutboxDispatcher::Options options = DispatcherOptions();
   options.batch_size = 3;
-  OutboxDispatcher dispatcher(store_.get(), &scorer_, options);
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, options);
   EXPECT_EQ(*dispatcher.RunOnce(), 7);
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
 TEST_F(IngestorTest, BackoffDoublesUpToTheMaximum) {
-  OutboxDispatcher dispatcher(store_.get(), &scorer_, DispatcherOptions());
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, DispatcherOptions());
   EXPECT_EQ(dispatcher.Backoff(1).count(), 1000);
   EXPECT_EQ(dispatcher.Backoff(2).count(), 2000);
   EXPECT_EQ(dispatcher.Backoff(3).count(), 4000);
@@ -312,7 +371,7 @@ TEST_F(IngestorTest, RefusedByScoringIsStoredAsFailedAndNotRetried) {
   scorer_.Fail(absl::InvalidArgumentError("unknown profile"));
   absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
   ASSERT_TRUE(response.ok());
-  EXPECT_EQ(response->status(), v1::SCORING_FAILED);
+  EXPECT_EQ(response->scoring_status(), v1::SCORING_FAILED);
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
   EXPECT_EQ(Get(SeedPackage().unit().uscc(), 2023)->evaluation().scoring_error(),
             "unknown profile");
@@ -427,6 +486,351 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
   EXPECT_EQ(summary->summary().version(), 2);
   EXPECT_FALSE(summary->has_evaluation());
   EXPECT_TRUE(ingestor_->ReadListing(key, v1::EVALUATION_VIEW_FULL)->has_evaluation());
+}
+
+// --- consistency findings ---------------------------------------------------
+
+std::vector<std::string> RuleIds(const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  std::vector<std::string> ids;
+  for (const v1::Finding& f : findings) ids.push_back(f.rule_id());
+  return ids;
+}
+
+// A package with no findings at all: a generated one (the generator's clean
+// samples are consistent, table against table).
+v1::EvaluationPackage CleanPackage() {
+  SampleGenerator generator(7);
+  SampleDistrict district = generator.District("430602", "岳阳楼区", 1, 1);
+  return generator.Package(district.units.back(), 2023);
+}
+
+ConsistencyConfig ConfigFromText(const std::string& text) {
+  absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromText(text);
+  EXPECT_TRUE(config.ok()) << config.status();
+  return config.ok() ? *std::move(config) : ConsistencyConfig();
+}
+
+TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
+  ASSERT_TRUE(response.ok()) << response.status();
+
+  // Exactly what the checker finds in the package as stored (normalised).
+  v1::EvaluationPackage normalised = seed;
+  PackageValidator().Normalize(&normalised);
+  const std::vector<v1::Finding> expected = PackageChecker().Check(normalised);
+  ASSERT_EQ(response->findings_size(), static_cast<int>(expected.size()));
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(response->findings(i), expected[i])) << i;
+  }
+  EXPECT_THAT(RuleIds(response->findings()), Contains("T1-04"));
+  EXPECT_THAT(RuleIds(response->findings()), Contains("W-02"));
+  EXPECT_THAT(RuleIds(response->findings()), Contains("I-04"));
+
+  // Two dimensions: scored, and with errors; the headline shows the errors.
+  EXPECT_EQ(response->scoring_status(), v1::SCORED);
+  EXPECT_TRUE(response->has_errors());
+  EXPECT_EQ(response->status(), v1::HAS_ERRORS);
+  EXPECT_EQ(response->scorecard_summary().profile(), "fake");
+  EXPECT_EQ(response->finding_counts().total(), static_cast<int>(expected.size()));
+  EXPECT_EQ(response->finding_counts().error() + response->finding_counts().warning() +
+                response->finding_counts().needs_explanation(),
+            response->finding_counts().total());
+  EXPECT_GT(response->finding_counts().error(), 0);
+
+  absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
+  ASSERT_TRUE(got.ok()) << got.status();
+  const v1::StoredEvaluation& stored = got->evaluation();
+  EXPECT_EQ(stored.status(), v1::HAS_ERRORS);
+  EXPECT_EQ(stored.scoring_status(), v1::SCORED);
+  EXPECT_TRUE(stored.has_errors());
+  EXPECT_TRUE(stored.has_scorecard());
+  ASSERT_EQ(stored.findings_size(), response->findings_size());
+  for (int i = 0; i < stored.findings_size(); ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(stored.findings(i), response->findings(i))) << i;
+  }
+
+  v1::ListVersionsRequest history;
+  history.set_uscc(seed.unit().uscc());
+  history.set_year(2023);
+  absl::StatusOr<v1::ListVersionsResponse> versions = ingestor_->ListVersions(caller_, history);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_THAT(versions->versions(), SizeIs(1));
+  const v1::VersionSummary& summary = versions->versions(0);
+  EXPECT_EQ(summary.status(), v1::HAS_ERRORS);
+  EXPECT_EQ(summary.scoring_status(), v1::SCORED);
+  EXPECT_TRUE(summary.has_errors());
+  EXPECT_TRUE(MessageDifferencer::Equals(summary.finding_counts(), response->finding_counts()));
+  EXPECT_EQ(summary.scorecard_summary().profile(), "fake");
+
+  // A retry with a key answers the same findings.
+  absl::StatusOr<v1::SubmitResponse> keyed = Submit(seed, "with-findings");
+  absl::StatusOr<v1::SubmitResponse> replay = Submit(seed, "with-findings");
+  ASSERT_TRUE(replay.ok());
+  EXPECT_TRUE(replay->replayed());
+  EXPECT_EQ(replay->findings_size(), response->findings_size());
+  EXPECT_EQ(replay->status(), v1::HAS_ERRORS);
+}
+
+TEST_F(IngestorTest, ACleanPackageHasNoFindingsAndIsScored) {
+  const v1::EvaluationPackage clean = CleanPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(clean);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_THAT(RuleIds(response->findings()), IsEmpty());
+  EXPECT_FALSE(response->has_errors());
+  EXPECT_EQ(response->finding_counts().total(), 0);
+  EXPECT_EQ(response->status(), v1::SCORED);
+  EXPECT_EQ(response->scoring_status(), v1::SCORED);
+}
+
+TEST_F(IngestorTest, WarningsAloneDoNotMakeHasErrors) {
+  // The seed's error findings demoted to warnings everywhere.
+  std::string text;
+  for (const char* rule : {"T1-04", "RT-08", "R-01", "X-02", "W-02", "I-04"}) {
+    text += std::string("overrides { rule_id: \"") + rule + "\" severity: SEVERITY_WARNING }\n";
+  }
+  MakeIngestor(&scorer_, ConfigFromText(text));
+  absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_GT(response->finding_counts().warning(), 0);
+  EXPECT_EQ(response->finding_counts().error(), 0);
+  EXPECT_FALSE(response->has_errors());
+  EXPECT_EQ(response->status(), v1::SCORED);
+}
+
+TEST_F(IngestorTest, PendingWinsUntilScoredThenHasErrorsShows) {
+  scorer_.Fail(absl::UnavailableError("down"));
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status(), v1::SCORING_PENDING);
+  EXPECT_EQ(response->scoring_status(), v1::SCORING_PENDING);
+  EXPECT_TRUE(response->has_errors());
+  EXPECT_GT(response->findings_size(), 0);
+
+  scorer_.Fail(absl::OkStatus());
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, DispatcherOptions());
+  ASSERT_EQ(*dispatcher.RunOnce(), 1);
+  absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->evaluation().status(), v1::HAS_ERRORS);
+  EXPECT_EQ(got->evaluation().scoring_status(), v1::SCORED);
+  EXPECT_TRUE(got->evaluation().has_scorecard());
+  EXPECT_EQ(got->evaluation().findings_size(), response->findings_size());
+}
+
+TEST_F(IngestorTest, ScoringRefusedAndErrorsShowsHasErrorsWithTheScoringStatusApart) {
+  scorer_.Fail(absl::InvalidArgumentError("unknown profile"));
+  absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status(), v1::HAS_ERRORS);
+  EXPECT_EQ(response->scoring_status(), v1::SCORING_FAILED);
+}
+
+TEST_F(IngestorTest, HeadlineStatusCombinesTheTwoDimensions) {
+  EXPECT_EQ(HeadlineStatus(v1::SCORING_PENDING, false), v1::SCORING_PENDING);
+  EXPECT_EQ(HeadlineStatus(v1::SCORING_PENDING, true), v1::SCORING_PENDING);
+  EXPECT_EQ(HeadlineStatus(v1::SCORED, false), v1::SCORED);
+  EXPECT_EQ(HeadlineStatus(v1::SCORED, true), v1::HAS_ERRORS);
+  EXPECT_EQ(HeadlineStatus(v1::SCORING_FAILED, false), v1::SCORING_FAILED);
+  EXPECT_EQ(HeadlineStatus(v1::SCORING_FAILED, true), v1::HAS_ERRORS);
+  // A version stored before scoring_status existed.
+  v1::StoredEvaluation old;
+  old.set_status(v1::SCORING_PENDING);
+  EXPECT_EQ(ScoringStatusOf(old), v1::SCORING_PENDING);
+}
+
+TEST_F(IngestorTest, ABlockingRuleRefusesThePackageAndStoresNothing) {
+  MakeIngestor(&scorer_, ConfigFromText(R"pb(
+    regions {
+      division_prefix: "4306"
+      overrides { rule_id: "T1-04" blocking: true }
+    }
+  )pb"));
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(seed, "blocked-key");
+  ASSERT_TRUE(absl::IsFailedPrecondition(response.status())) << response.status();
+  EXPECT_THAT(std::string(response.status().message()), ::testing::HasSubstr("T1-04"));
+  std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(response.status());
+  ASSERT_TRUE(blocking.has_value());
+  ASSERT_THAT(blocking->findings(), SizeIs(1));
+  EXPECT_EQ(blocking->findings(0).rule_id(), "T1-04");
+  EXPECT_EQ(blocking->findings(0).field_path(), "basic_data.project_spending.total.final_fen");
+  EXPECT_EQ(blocking->findings(0).value_found(), "136.52万元");
+  EXPECT_GT(blocking->all_findings().total(), 1);
+  EXPECT_FALSE(GetValidationErrors(response.status()).has_value());
+
+  // Nothing stored, nothing scored, the key still free.
+  EXPECT_EQ(scorer_.calls.load(), 0);
+  EXPECT_THAT(Versions(seed.unit().uscc(), 2023), IsEmpty());
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+  EXPECT_FALSE(store_->GetIdempotency("blocked-key")->has_value());
+  EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2023).status()));
+
+  // On the wire: FAILED_PRECONDITION with the findings as details.
+  grpc::Status wire = ToGrpcStatusWithDetails(response.status());
+  EXPECT_EQ(wire.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  std::optional<v1::BlockingFindings> read = BlockingFindingsFromGrpcStatus(wire);
+  ASSERT_TRUE(read.has_value());
+  ASSERT_THAT(read->findings(), SizeIs(1));
+  EXPECT_EQ(read->findings(0).rule_id(), "T1-04");
+  EXPECT_EQ(read->all_findings().total(), blocking->all_findings().total());
+  EXPECT_FALSE(ValidationErrorsFromGrpcStatus(wire).has_value());
+
+  // The same rule blocks only in its region: a unit of 4307 is stored.
+  absl::StatusOr<v1::SubmitResponse> elsewhere = Submit(PackageForUnit(5, "430702"));
+  ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
+  EXPECT_EQ(elsewhere->status(), v1::HAS_ERRORS);
+  EXPECT_THAT(RuleIds(elsewhere->findings()), Contains("T1-04"));
+
+  // A corrected package passes in the blocking region too.
+  v1::EvaluationPackage corrected = seed;
+  corrected.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(
+      40'000'000);
+  absl::StatusOr<v1::SubmitResponse> fixed = Submit(corrected, "blocked-key");
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->version(), 1);
+  EXPECT_THAT(RuleIds(fixed->findings()), ::testing::Not(Contains("T1-04")));
+}
+
+// --- delivery to aggregation -------------------------------------------------
+
+// Kinds of the outbox records, oldest first.
+std::vector<v1::OutboxKind> OutboxKinds(IngestionStore* store) {
+  std::vector<v1::OutboxKind> kinds;
+  for (const OutboxEntry& e : *store->ListOutbox(100)) kinds.push_back(e.record.kind());
+  return kinds;
+}
+
+TEST_F(IngestorTest, ScoredVersionIsDeliveredOnceWithScoreAndFindings) {
+  MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
+  const v1::EvaluationPackage seed = SeedPackage();
+  absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
+  ASSERT_TRUE(response.ok()) << response.status();
+  // In the version's own batch: one delivery, no scoring (scored already).
+  EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(v1::OUTBOX_DELIVER_AGGREGATION));
+  EXPECT_EQ(outbox_notifications_.load(), 1);
+
+  FakeSink sink;
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
+  ASSERT_EQ(*dispatcher.RunOnce(), 1);
+  const std::vector<v1::ApplyEvaluationRequest> delivered = sink.delivered();
+  ASSERT_THAT(delivered, SizeIs(1));
+  const v1::ApplyEvaluationRequest& request = delivered[0];
+  EXPECT_EQ(request.package().unit().uscc(), seed.unit().uscc());
+  EXPECT_EQ(request.package().year(), 2023);
+  EXPECT_EQ(request.version(), 1);
+  EXPECT_EQ(request.submitted_at_unix_ms(), now_.load());
+  // HAS_ERRORS, yet scored: the score goes with it, and the findings.
+  EXPECT_EQ(response->status(), v1::HAS_ERRORS);
+  EXPECT_EQ(request.score().profile(), "fake");
+  EXPECT_EQ(request.findings_size(), response->findings_size());
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+  EXPECT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_THAT(sink.delivered(), SizeIs(1));
+}
+
+TEST_F(IngestorTest, WithoutAggregationNoDeliveryIsWritten) {
+  ASSERT_TRUE(Submit(SeedPackage()).ok());
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, PendingVersionIsDeliveredNowAndAgainOnceScored) {
+  MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
+  scorer_.Fail(absl::UnavailableError("scoring down"));
+  const v1::EvaluationPackage seed = SeedPackage();
+  ASSERT_TRUE(Submit(seed).ok());
+  EXPECT_THAT(OutboxKinds(store_.get()),
+              ElementsAre(v1::OUTBOX_SCORE, v1::OUTBOX_DELIVER_AGGREGATION));
+
+  FakeSink sink;
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
+  // Scoring is unreachable; delivery goes on without it.
+  ASSERT_EQ(*dispatcher.RunOnce(), 1);
+  ASSERT_THAT(sink.delivered(), SizeIs(1));
+  EXPECT_FALSE(sink.delivered()[0].has_score());
+  EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(v1::OUTBOX_SCORE));
+
+  // Scored: the scorecard and a new delivery in one batch, delivered in the
+  // same pass.
+  scorer_.Fail(absl::OkStatus());
+  now_ += 1000;
+  ASSERT_EQ(*dispatcher.RunOnce(), 2);
+  ASSERT_THAT(sink.delivered(), SizeIs(2));
+  EXPECT_EQ(sink.delivered()[1].version(), 1);
+  EXPECT_EQ(sink.delivered()[1].score().profile(), "fake");
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+  EXPECT_EQ(Get(seed.unit().uscc(), 2023)->evaluation().status(), v1::HAS_ERRORS);
+}
+
+TEST_F(IngestorTest, AggregationDownKeepsEveryDeliveryAndRetriesWithBackoff) {
+  MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
+  for (int unit = 0; unit < 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  FakeSink sink;
+  sink.Fail(absl::UnavailableError("connection refused"));
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
+
+  // One attempt per pass while it is down: the rest would fail the same way.
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_EQ(sink.calls(), 1);
+  std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
+  ASSERT_THAT(outbox, SizeIs(5));
+  EXPECT_EQ(outbox[0].record.attempts(), 1);
+  EXPECT_EQ(outbox[0].record.next_attempt_unix_ms(), now_.load() + 1000);
+  EXPECT_THAT(outbox[0].record.last_error(), ::testing::HasSubstr("connection refused"));
+  EXPECT_EQ(outbox[1].record.attempts(), 0);
+  // Within the target's backoff nothing is tried at all.
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_EQ(sink.calls(), 1);
+  // Past it, still down: the next record is tried, and the wait doubles.
+  now_ += 1000;
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_EQ(sink.calls(), 2);
+  now_ += 1500;
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_EQ(sink.calls(), 2);
+
+  // Back up: every version is delivered, none lost, none twice.
+  sink.Fail(absl::OkStatus());
+  now_ += 500;
+  ASSERT_EQ(*dispatcher.RunOnce(), 5);
+  std::set<std::string> units;
+  for (const auto& r : sink.delivered()) units.insert(r.package().unit().uscc());
+  EXPECT_EQ(units.size(), 5u);
+  EXPECT_THAT(sink.delivered(), SizeIs(5));
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, ARefusedDeliveryIsKeptAndDoesNotHoldUpTheOthers) {
+  MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
+  const v1::EvaluationPackage seed = SeedPackage();
+  ASSERT_TRUE(Submit(seed).ok());  // version 1
+  ASSERT_TRUE(Submit(seed).ok());  // version 2
+  FakeSink sink;
+  sink.FailVersion(1, absl::InvalidArgumentError("refused"));
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
+  ASSERT_EQ(*dispatcher.RunOnce(), 1);
+  ASSERT_THAT(sink.delivered(), SizeIs(1));
+  EXPECT_EQ(sink.delivered()[0].version(), 2);
+  std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
+  ASSERT_THAT(outbox, SizeIs(1));
+  EXPECT_EQ(outbox[0].record.version(), 1);
+  EXPECT_EQ(outbox[0].record.attempts(), 1);
+
+  // Retried with the record's own backoff, delivered once accepted.
+  sink.FailVersion(1, absl::OkStatus());
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  now_ += 1000;
+  ASSERT_EQ(*dispatcher.RunOnce(), 1);
+  EXPECT_EQ(sink.delivered()[1].version(), 1);
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, BackoffOfADeliveryIsCappedAtThirtySeconds) {
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, OutboxDispatcher::Options());
+  EXPECT_EQ(dispatcher.Backoff(1).count(), 500);
+  EXPECT_EQ(dispatcher.Backoff(7).count(), 30000);
+  EXPECT_EQ(dispatcher.Backoff(1000).count(), 30000);
 }
 
 }  // namespace

@@ -1,19 +1,37 @@
 #ifndef BUDGETPERF_SERVICES_INGESTION_OUTBOX_DISPATCHER_H_
 #define BUDGETPERF_SERVICES_INGESTION_OUTBOX_DISPATCHER_H_
 
-// Works off the outbox in the background: every stored version whose scoring
-// is pending is scored as soon as the scoring service answers, with
-// exponential backoff while it does not. The outbox record is removed and the
-// version's scorecard and status stored in one batch, so a crash in between
-// only means the work is done again (scoring is a pure function).
+// Works off the outbox in the background, each record until it succeeds:
 //
-//   OutboxDispatcher dispatcher(store, scorer, {});
+//   OUTBOX_SCORE                every stored version whose scoring is pending
+//                               is scored as soon as the scoring service
+//                               answers. The record is removed and the
+//                               version's scorecard and status stored in one
+//                               batch (with, when a sink is configured, a
+//                               delivery record, so that aggregation gets the
+//                               score), so a crash in between only means the
+//                               work is done again (scoring is a pure
+//                               function).
+//   OUTBOX_DELIVER_AGGREGATION  the version, as stored at the time of the
+//                               attempt, is delivered to the EvaluationSink;
+//                               the record is removed only after the sink
+//                               says OK (at least once: a crash after the
+//                               reply delivers it again, which the receiver
+//                               ignores).
+//
+// Failed attempts are retried with exponential backoff per record (Backoff,
+// capped at Options.max_backoff). Records are independent: the receiver
+// orders versions itself, so a record retried later never holds up the
+// others; only an unreachable target pauses its kind of records (with the
+// same backoff), since they would fail the same way.
+//
+//   OutboxDispatcher dispatcher(store, scorer, sink, {});
 //   dispatcher.Start();
 //   ... Ingestor options.on_outbox_work = [&] { dispatcher.Notify(); } ...
 //   dispatcher.Stop();
 //
-// Records of kinds it does not handle (OUTBOX_DELIVER_AGGREGATION, until
-// aggregation lands) are left in place.
+// Records whose target is not configured (a null scorer or sink) are left in
+// place for a server that has it.
 
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +41,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "services/ingestion/evaluation_sink.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/ingestor.h"
 #include "services/ingestion/scoring_client.h"
@@ -45,8 +64,10 @@ class OutboxDispatcher {
     std::function<int64_t()> clock = SystemUnixMillis;
   };
 
-  // `store` and `scorer` (not null) must outlive the dispatcher.
-  OutboxDispatcher(IngestionStore* store, Scorer* scorer, Options options);
+  // `store` must outlive the dispatcher, and so must `scorer` and `sink`
+  // when not null. A null scorer leaves OUTBOX_SCORE records alone; a null
+  // sink leaves OUTBOX_DELIVER_AGGREGATION records alone and writes none.
+  OutboxDispatcher(IngestionStore* store, Scorer* scorer, EvaluationSink* sink, Options options);
 
   // Stops the background thread if it runs.
   ~OutboxDispatcher();
@@ -58,31 +79,50 @@ class OutboxDispatcher {
   void Start();
 
   // Stops the background thread after its current attempt (bounded by the
-  // scorer's deadline). Idempotent.
+  // scorer's or sink's deadline). Idempotent.
   void Stop();
 
   // Asks for a pass now rather than at the next poll. Thread-safe.
   void Notify();
 
   // Runs one pass on the calling thread: walks the whole outbox in batches,
-  // attempts every due record and returns how many were completed. A pass
-  // stops early when scoring is unreachable, since the next records would
-  // fail the same way.
+  // attempts every due record and returns how many were completed. Once a
+  // target (scoring, aggregation) is unreachable, the pass skips the rest of
+  // its records, and later passes do until its backoff has passed. Call it
+  // from one thread at a time (the background thread, or a test without it).
   absl::StatusOr<int> RunOnce();
 
   // The wait before attempt `attempts` + 1 after `attempts` failures.
   std::chrono::milliseconds Backoff(int attempts) const;
 
  private:
-  // The outcome of one record: completed, retry later, or stop the pass.
+  // The outcome of one record: completed, retry later, or the target is
+  // unreachable (skip its records for now).
   enum class Outcome { kDone, kRetryLater, kUnreachable };
 
+  // One target's consecutive unreachable passes and when to try it again
+  // (in memory: after a restart every target is tried at once).
+  struct TargetState {
+    int failures = 0;
+    int64_t resume_at_unix_ms = 0;
+  };
+
   absl::StatusOr<Outcome> Score(const OutboxEntry& entry);
+  absl::StatusOr<Outcome> Deliver(const OutboxEntry& entry);
+  // Counts a failed attempt in the record and pushes its next one back.
+  absl::Status Retry(const OutboxEntry& entry, const absl::Status& error);
+  // Updates `target` after an attempt with `outcome`.
+  void Track(Outcome outcome, TargetState* target);
   void Loop();
 
   IngestionStore* const store_;
   Scorer* const scorer_;
+  EvaluationSink* const sink_;
   const Options options_;
+
+  // Used by RunOnce only (one thread at a time).
+  TargetState scoring_;
+  TargetState aggregation_;
 
   std::mutex mu_;
   std::condition_variable wake_;

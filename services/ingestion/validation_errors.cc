@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
@@ -46,6 +48,49 @@ size_t Utf8SequenceLength(absl::string_view s) {
   return n;
 }
 
+// Copies `items` into `out` in order while they fit kMaxDetailsBytes and
+// returns how many did not.
+template <typename Item>
+int AddWithinBudget(const google::protobuf::RepeatedPtrField<Item>& items,
+                    google::protobuf::RepeatedPtrField<Item>* out) {
+  size_t bytes = 0;
+  int omitted = 0;
+  for (const Item& item : items) {
+    const size_t size = item.ByteSizeLong() + 4;  // + tag and length
+    if (bytes + size > kMaxDetailsBytes) {
+      ++omitted;
+      continue;
+    }
+    bytes += size;
+    *out->Add() = item;
+  }
+  return omitted;
+}
+
+// `plain` with `detail` packed as the only detail of its RpcStatus envelope.
+grpc::Status WithDetail(const grpc::Status& plain, const google::protobuf::Message& detail) {
+  v1::RpcStatus envelope;
+  envelope.set_code(static_cast<int>(plain.error_code()));
+  // Repeated from grpc-message: rich-error readers (grpc-go's status
+  // package) take the message from here.
+  envelope.set_message(plain.error_message());
+  envelope.add_details()->PackFrom(detail);
+  return grpc::Status(plain.error_code(), plain.error_message(), envelope.SerializeAsString());
+}
+
+// The first detail of type Detail in `status`'s RpcStatus envelope, if any.
+template <typename Detail>
+std::optional<Detail> DetailFromGrpcStatus(const grpc::Status& status) {
+  if (status.ok() || status.error_details().empty()) return std::nullopt;
+  v1::RpcStatus envelope;
+  if (!envelope.ParseFromString(status.error_details())) return std::nullopt;
+  for (const google::protobuf::Any& any : envelope.details()) {
+    Detail detail;
+    if (any.Is<Detail>() && any.UnpackTo(&detail)) return detail;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string CutUtf8(absl::string_view text, size_t max_bytes) {
@@ -72,6 +117,12 @@ std::string FormatViolation(const v1::Violation& violation) {
   return absl::StrCat(violation.field_path().empty() ? "(package)" : violation.field_path(),
                       " = \"", violation.value(), "\" [", violation.rule(), "] ",
                       violation.message());
+}
+
+std::string FormatFinding(const v1::Finding& finding) {
+  return absl::StrCat(finding.rule_id(), " ",
+                      finding.field_path().empty() ? "(package)" : finding.field_path(), ": ",
+                      finding.message());
 }
 
 absl::Status MakeValidationError(const std::vector<v1::Violation>& violations) {
@@ -103,41 +154,65 @@ std::optional<v1::ValidationErrors> GetValidationErrors(const absl::Status& stat
   return errors;
 }
 
+absl::Status MakeBlockingFindingsError(const std::vector<v1::Finding>& blocking,
+                                       const v1::SeverityCounts& all_findings) {
+  std::string message =
+      absl::StrCat("package refused: ", blocking.size(),
+                   blocking.size() == 1 ? " finding of a rule" : " findings of rules",
+                   " that this region's consistency config makes blocking; correct the "
+                   "figures and file again");
+  int listed = 0;
+  for (const v1::Finding& f : blocking) {
+    if (listed == kMaxViolationsInMessage) {
+      absl::StrAppend(&message, "; and ", blocking.size() - listed,
+                      " more (see the BlockingFindings details)");
+      break;
+    }
+    absl::StrAppend(&message, listed == 0 ? ": " : "; ",
+                    CutUtf8(FormatFinding(f), kMaxMessageLineBytes));
+    ++listed;
+  }
+  absl::Status status = absl::FailedPreconditionError(message);
+  v1::BlockingFindings details;
+  for (const v1::Finding& f : blocking) *details.add_findings() = f;
+  *details.mutable_all_findings() = all_findings;
+  status.SetPayload(kBlockingFindingsTypeUrl, absl::Cord(details.SerializeAsString()));
+  return status;
+}
+
+std::optional<v1::BlockingFindings> GetBlockingFindings(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kBlockingFindingsTypeUrl);
+  if (!payload.has_value()) return std::nullopt;
+  v1::BlockingFindings findings;
+  if (!findings.ParseFromString(std::string(*payload))) return std::nullopt;
+  return findings;
+}
+
 grpc::Status ToGrpcStatusWithDetails(const absl::Status& status) {
   grpc::Status plain = ToGrpcStatus(status);
-  std::optional<v1::ValidationErrors> errors = GetValidationErrors(status);
-  if (!errors.has_value()) return plain;
-
-  // Keep violations in order while they fit; count the rest.
-  v1::ValidationErrors sent;
-  size_t bytes = 0;
-  for (const v1::Violation& v : errors->violations()) {
-    const size_t size = v.ByteSizeLong() + 4;  // + tag and length
-    if (bytes + size > kMaxDetailsBytes) {
-      sent.set_omitted(sent.omitted() + 1);
-      continue;
-    }
-    bytes += size;
-    *sent.add_violations() = v;
+  // Keep the items in order while they fit; count the rest.
+  if (std::optional<v1::ValidationErrors> errors = GetValidationErrors(status)) {
+    v1::ValidationErrors sent;
+    sent.set_omitted(errors->omitted() +
+                     AddWithinBudget(errors->violations(), sent.mutable_violations()));
+    return WithDetail(plain, sent);
   }
-  v1::RpcStatus envelope;
-  envelope.set_code(static_cast<int>(plain.error_code()));
-  // Repeated from grpc-message: rich-error readers (grpc-go's status
-  // package) take the message from here.
-  envelope.set_message(plain.error_message());
-  envelope.add_details()->PackFrom(sent);
-  return grpc::Status(plain.error_code(), plain.error_message(), envelope.SerializeAsString());
+  if (std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(status)) {
+    v1::BlockingFindings sent;
+    *sent.mutable_all_findings() = blocking->all_findings();
+    sent.set_omitted(blocking->omitted() +
+                     AddWithinBudget(blocking->findings(), sent.mutable_findings()));
+    return WithDetail(plain, sent);
+  }
+  return plain;
 }
 
 std::optional<v1::ValidationErrors> ValidationErrorsFromGrpcStatus(const grpc::Status& status) {
-  if (status.ok() || status.error_details().empty()) return std::nullopt;
-  v1::RpcStatus envelope;
-  if (!envelope.ParseFromString(status.error_details())) return std::nullopt;
-  for (const google::protobuf::Any& detail : envelope.details()) {
-    v1::ValidationErrors errors;
-    if (detail.Is<v1::ValidationErrors>() && detail.UnpackTo(&errors)) return errors;
-  }
-  return std::nullopt;
+  return DetailFromGrpcStatus<v1::ValidationErrors>(status);
+}
+
+std::optional<v1::BlockingFindings> BlockingFindingsFromGrpcStatus(const grpc::Status& status) {
+  return DetailFromGrpcStatus<v1::BlockingFindings>(status);
 }
 
 }  // namespace ingestion

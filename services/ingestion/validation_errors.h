@@ -1,18 +1,24 @@
 #ifndef BUDGETPERF_SERVICES_INGESTION_VALIDATION_ERRORS_H_
 #define BUDGETPERF_SERVICES_INGESTION_VALIDATION_ERRORS_H_
 
-// A refused package's violations, carried machine-readably from the logic to
-// the client:
+// Why a package was refused, carried machine-readably from the logic to the
+// client. Two kinds of refusal, each with its typed detail:
 //
-//   logic    absl::Status INVALID_ARGUMENT + payload ValidationErrors
+//   invalid package (validation)
+//     logic  absl::Status INVALID_ARGUMENT + payload ValidationErrors
 //              (MakeValidationError / GetValidationErrors)
-//   wire     grpc::Status INVALID_ARGUMENT + binary details: an RpcStatus
+//     wire   grpc::Status INVALID_ARGUMENT + binary details: an RpcStatus
 //              (wire-compatible with google.rpc.Status) whose `details`
 //              holds the ValidationErrors as a google.protobuf.Any
 //              (ToGrpcStatusWithDetails / ValidationErrorsFromGrpcStatus)
+//   blocking consistency findings (the region's config)
+//     logic  absl::Status FAILED_PRECONDITION + payload BlockingFindings
+//              (MakeBlockingFindingsError / GetBlockingFindings)
+//     wire   as above, the RpcStatus holding a BlockingFindings
+//              (ToGrpcStatusWithDetails / BlockingFindingsFromGrpcStatus)
 //
-// The message text lists the violations too, for people and for clients that
-// ignore details.
+// The message text lists the violations or findings too, for people and for
+// clients that ignore details.
 
 #include <grpcpp/support/status.h>
 
@@ -22,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "budgetperf/v1/consistency.pb.h"
 #include "budgetperf/v1/ingestion.pb.h"
 
 namespace budgetperf {
@@ -30,6 +37,10 @@ namespace ingestion {
 // The absl::Status payload key under which a ValidationErrors travels.
 inline constexpr char kValidationErrorsTypeUrl[] =
     "type.googleapis.com/budgetperf.v1.ValidationErrors";
+
+// The absl::Status payload key under which a BlockingFindings travels.
+inline constexpr char kBlockingFindingsTypeUrl[] =
+    "type.googleapis.com/budgetperf.v1.BlockingFindings";
 
 // Most bytes of details sent back with one refused call. A refused call's
 // message and details travel in trailers, which gRPC clients refuse past their
@@ -49,12 +60,26 @@ absl::Status MakeValidationError(const std::vector<v1::Violation>& violations);
 // The ValidationErrors carried by `status`, if any.
 std::optional<v1::ValidationErrors> GetValidationErrors(const absl::Status& status);
 
-// ToGrpcStatus, plus the ValidationErrors payload (if any) as RpcStatus
-// details, cut to fit kMaxDetailsBytes.
+// FAILED_PRECONDITION for a package that a region's config refuses: lists
+// the `blocking` findings (in its message, the first few; in a
+// BlockingFindings payload, all) and counts `all_findings`, the package's
+// findings blocking or not. `blocking` must not be empty.
+absl::Status MakeBlockingFindingsError(const std::vector<v1::Finding>& blocking,
+                                       const v1::SeverityCounts& all_findings);
+
+// The BlockingFindings carried by `status`, if any.
+std::optional<v1::BlockingFindings> GetBlockingFindings(const absl::Status& status);
+
+// ToGrpcStatus, plus the ValidationErrors or BlockingFindings payload (if
+// any) as RpcStatus details, cut to fit kMaxDetailsBytes (the `omitted`
+// field counts what was cut).
 grpc::Status ToGrpcStatusWithDetails(const absl::Status& status);
 
 // The ValidationErrors in a grpc::Status's details, if it carries any.
 std::optional<v1::ValidationErrors> ValidationErrorsFromGrpcStatus(const grpc::Status& status);
+
+// The BlockingFindings in a grpc::Status's details, if it carries any.
+std::optional<v1::BlockingFindings> BlockingFindingsFromGrpcStatus(const grpc::Status& status);
 
 // Most bytes of a value echoed back in a Violation or Warning: a 30 KB text
 // would drown the list.
@@ -72,6 +97,10 @@ std::string CutUtf8(absl::string_view text, size_t max_bytes = kMaxEchoedBytes);
 // One violation on one line for people:
 //   unit.uscc = "12430602MB1C04587A" [uscc_check_character] check character is ...
 std::string FormatViolation(const v1::Violation& violation);
+
+// One finding on one line for people:
+//   T1-04 basic_data.project_spending.total.final_fen: 附件1 项目支出 ...
+std::string FormatFinding(const v1::Finding& finding);
 
 }  // namespace ingestion
 }  // namespace budgetperf

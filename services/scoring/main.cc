@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/server_auth_flags.h"
 #include "common/server/grpc_server.h"
 #include "services/scoring/profile_registry.h"
 #include "services/scoring/scoring_server.h"
@@ -35,7 +36,13 @@ int main(int argc, char** argv) {
                  "largest request or reply accepted")
       ->capture_default_str()
       ->check(CLI::Range(1024, 1 << 30));
+  budgetperf::auth::ServerAuthFlags auth_flags("budget-scoring");
+  auth_flags.Register(app, /*can_keep_tokens=*/false);
   CLI11_PARSE(app, argc, argv);
+  if (absl::Status s = auth_flags.Apply(); !s.ok()) {
+    std::cerr << "budget-scoring: " << s.message() << "\n";
+    return EXIT_FAILURE;
+  }
 
   budgetperf::ScoringServer::Options options;
   options.listen = listen;

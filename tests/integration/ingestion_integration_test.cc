@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -247,7 +248,10 @@ TEST_F(IngestionIntegrationTest, SubmitTheSeedAndReadItBackEqual) {
   EXPECT_EQ(submitted.uscc(), kSeedUscc);
   EXPECT_EQ(submitted.year(), 2023);
   EXPECT_EQ(submitted.version(), 1);
-  EXPECT_EQ(submitted.status(), v1::SCORED);
+  EXPECT_EQ(submitted.scoring_status(), v1::SCORED);
+  // The seed's own mistakes are error findings: the headline shows them.
+  EXPECT_EQ(submitted.status(), v1::HAS_ERRORS);
+  EXPECT_TRUE(submitted.has_errors());
   EXPECT_EQ(submitted.scorecard_summary().profile(), "national-2020");
   EXPECT_GT(submitted.scorecard_summary().graded_centipoints(), 0);
 
@@ -256,7 +260,8 @@ TEST_F(IngestionIntegrationTest, SubmitTheSeedAndReadItBackEqual) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(got.latest_version(), 1);
   EXPECT_EQ(got.evaluation().version(), 1);
-  EXPECT_EQ(got.evaluation().status(), v1::SCORED);
+  EXPECT_EQ(got.evaluation().status(), v1::HAS_ERRORS);
+  EXPECT_EQ(got.evaluation().scoring_status(), v1::SCORED);
   EXPECT_EQ(got.evaluation().scorecard().summary().graded_centipoints(),
             submitted.scorecard_summary().graded_centipoints());
   EXPECT_EQ(got.evaluation().package_sha256(), submitted.package_sha256());
@@ -571,7 +576,8 @@ TEST_F(IngestionIntegrationTest, ScoringDownThenUpScoresThePendingVersion) {
   v1::SubmitResponse submitted;
   grpc::Status status = Submit(stub.get(), SeedPackage(), &submitted);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(submitted.status(), v1::SCORING_PENDING);
+  EXPECT_EQ(submitted.status(), v1::SCORING_PENDING);  // pending wins over its errors
+  EXPECT_TRUE(submitted.has_errors());
   EXPECT_FALSE(submitted.has_scorecard_summary());
   v1::GetEvaluationResponse got;
   ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &got).ok());
@@ -583,10 +589,12 @@ TEST_F(IngestionIntegrationTest, ScoringDownThenUpScoresThePendingVersion) {
   while (absl::Now() < deadline) {
     got.Clear();
     ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &got).ok());
-    if (got.evaluation().status() == v1::SCORED) break;
+    if (got.evaluation().scoring_status() == v1::SCORED) break;
     absl::SleepFor(absl::Milliseconds(200));
   }
-  ASSERT_EQ(got.evaluation().status(), v1::SCORED);
+  ASSERT_EQ(got.evaluation().scoring_status(), v1::SCORED);
+  // Scored now, the seed's error findings show in the headline.
+  EXPECT_EQ(got.evaluation().status(), v1::HAS_ERRORS);
   EXPECT_EQ(got.evaluation().version(), 1);
   EXPECT_EQ(got.evaluation().scorecard().summary().profile(), "national-2020");
   EXPECT_GT(got.evaluation().scorecard().overall().lines_size(), 0);
@@ -610,7 +618,18 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   CommandResult submit = RunCommand(ctl + " submit " + seed);
   EXPECT_EQ(submit.exit_code, 0) << submit.output;
   EXPECT_THAT(submit.output, HasSubstr("版本 version"));
-  EXPECT_THAT(submit.output, HasSubstr("SCORED"));
+  EXPECT_THAT(submit.output, HasSubstr("HAS_ERRORS (有错误)"));
+  EXPECT_THAT(submit.output, HasSubstr("SCORED (已评分)"));
+  // The findings table, after the version and status: T1-04's row with its
+  // figures.
+  EXPECT_THAT(submit.output, HasSubstr("一致性检查 consistency findings"));
+  EXPECT_THAT(submit.output, HasSubstr("差额 difference"));
+  EXPECT_THAT(submit.output, ::testing::ContainsRegex(
+                                 "T1-04 +错误 +basic_data.project_spending.total.final_fen +"
+                                 "136.52万元 +40.00万元 +96.52万元 +附件1 项目支出"));
+  EXPECT_THAT(submit.output, HasSubstr("W-02"));
+  EXPECT_THAT(submit.output, HasSubstr("I-04"));
+  EXPECT_LT(submit.output.find("版本 version"), submit.output.find("T1-04"));
   submit = RunCommand(ctl + " submit --idempotency-key=ctl-1 " + seed);
   EXPECT_EQ(submit.exit_code, 0) << submit.output;
 
@@ -621,6 +640,8 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   EXPECT_THAT(get.output, HasSubstr("136.52"));  // 项目支出 as filed
   EXPECT_THAT(get.output, HasSubstr("评分 scorecard"));
   EXPECT_THAT(get.output, HasSubstr("执行率"));
+  EXPECT_THAT(get.output, HasSubstr("一致性检查 consistency findings (15)"));
+  EXPECT_THAT(get.output, HasSubstr("I-04"));
 
   CommandResult first = RunCommand(ctl + " get --version=1 " + kSeedUscc + " 2023");
   EXPECT_EQ(first.exit_code, 0) << first.output;
@@ -656,6 +677,21 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   EXPECT_EQ(score.exit_code, 0) << score.output;
   EXPECT_THAT(score.output, HasSubstr("执行率"));
 
+  // The catalogue needs no server.
+  CommandResult rules = RunCommand(Binary("budgetctl") + " --server=127.0.0.1:1 rules");
+  EXPECT_EQ(rules.exit_code, 0) << rules.output;
+  EXPECT_THAT(rules.output, HasSubstr("附件1 项目支出 = 各项之和"));
+  CommandResult csv = RunCommand(Binary("budgetctl") + " rules --csv");
+  EXPECT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_THAT(csv.output, ::testing::StartsWith("id,scope,severity,"));
+  EXPECT_THAT(csv.output, HasSubstr("\nI-04,"));
+  CommandResult rules_json = RunCommand(Binary("budgetctl") + " rules --json");
+  EXPECT_EQ(rules_json.exit_code, 0) << rules_json.output;
+  EXPECT_THAT(rules_json.output, HasSubstr("\"id\": \"W-02\""));
+  CommandResult rules_help = RunCommand(Binary("budgetctl") + " rules --help");
+  EXPECT_EQ(rules_help.exit_code, 0) << rules_help.output;
+  EXPECT_THAT(rules_help.output, HasSubstr("--csv"));
+
   CommandResult usage = RunCommand(Binary("budgetctl") + " get");
   EXPECT_EQ(usage.exit_code, 2) << usage.output;
   CommandResult help = RunCommand(Binary("budgetctl") + " submit --help");
@@ -667,6 +703,130 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
 
   CommandResult unreachable = RunCommand(ctl + " --timeout=5 get " + kSeedUscc + " 2023");
   EXPECT_EQ(unreachable.exit_code, 2) << unreachable.output;
+}
+
+TEST_F(IngestionIntegrationTest, SeedFindingsComeBackWithTheSubmissionAndAreStored) {
+  std::unique_ptr<ServerProcess> server = StartIngestion();
+  ASSERT_NE(server, nullptr);
+  auto stub = Connect(server->address());
+
+  v1::SubmitResponse submitted;
+  grpc::Status status = Submit(stub.get(), SeedPackage(), &submitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // The seed's findings as pinned by the consistency tests (see
+  // tests/data/README.md), among them these three errors, figure by figure.
+  std::map<std::string, v1::Finding> by_rule;
+  for (const v1::Finding& f : submitted.findings()) by_rule.emplace(f.rule_id(), f);
+  ASSERT_TRUE(by_rule.count("T1-04")) << submitted.DebugString();
+  ASSERT_TRUE(by_rule.count("W-02"));
+  ASSERT_TRUE(by_rule.count("I-04"));
+  const v1::Finding& t104 = by_rule["T1-04"];
+  EXPECT_EQ(t104.severity(), v1::SEVERITY_ERROR);
+  EXPECT_EQ(t104.field_path(), "basic_data.project_spending.total.final_fen");
+  EXPECT_EQ(t104.value_found(), "136.52万元");
+  EXPECT_EQ(t104.value_expected(), "40.00万元");
+  EXPECT_EQ(t104.difference(), "96.52万元");
+  EXPECT_EQ(t104.unit_uscc(), kSeedUscc);
+  EXPECT_EQ(t104.division_code(), "430602");
+  EXPECT_EQ(by_rule["W-02"].field_path(), "overall.totals.weight_centipoints");
+  EXPECT_EQ(by_rule["W-02"].difference(), "-10分");
+  EXPECT_EQ(by_rule["I-04"].value_found(), "916.60万元");
+  EXPECT_EQ(by_rule["I-04"].value_expected(), "≤ 765万元");
+  EXPECT_EQ(submitted.findings_size(), 15);
+  EXPECT_EQ(submitted.finding_counts().total(), 15);
+  EXPECT_GE(submitted.finding_counts().error(), 3);
+  EXPECT_TRUE(submitted.has_errors());
+  // No --scoring: pending, which the headline shows until it is scored.
+  EXPECT_EQ(submitted.status(), v1::SCORING_PENDING);
+
+  v1::GetEvaluationResponse got;
+  ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &got).ok());
+  ASSERT_EQ(got.evaluation().findings_size(), submitted.findings_size());
+  for (int i = 0; i < submitted.findings_size(); ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(got.evaluation().findings(i), submitted.findings(i)));
+  }
+  EXPECT_TRUE(got.evaluation().has_errors());
+
+  v1::ListVersionsRequest history;
+  history.set_uscc(kSeedUscc);
+  history.set_year(2023);
+  v1::ListVersionsResponse versions;
+  {
+    // Scoped: a context keeps its channel (and the server's shutdown) waiting.
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    ASSERT_TRUE(stub->ListVersions(&context, history, &versions).ok());
+  }
+  ASSERT_EQ(versions.versions_size(), 1);
+  EXPECT_TRUE(versions.versions(0).has_errors());
+  EXPECT_EQ(versions.versions(0).finding_counts().total(), 15);
+  stub.reset();
+  EXPECT_TRUE(server->Terminate().ok());
+}
+
+TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNothing) {
+  absl::StatusOr<std::string> config = dir_->WriteFile("consistency.textproto", R"pb(
+    # 岳阳市: 附件1 项目支出 must add up before a package is accepted.
+    regions {
+      division_prefix: "4306"
+      overrides { rule_id: "T1-04" blocking: true }
+    }
+  )pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  std::unique_ptr<ServerProcess> server = StartIngestion({"--consistency-config=" + *config});
+  ASSERT_NE(server, nullptr);
+  auto stub = Connect(server->address());
+
+  v1::SubmitResponse response;
+  grpc::Status status = Submit(stub.get(), SeedPackage(), &response, "blocked-upload");
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("T1-04"));
+  std::optional<v1::BlockingFindings> blocking = ingestion::BlockingFindingsFromGrpcStatus(status);
+  ASSERT_TRUE(blocking.has_value()) << "no BlockingFindings details";
+  ASSERT_EQ(blocking->findings_size(), 1);
+  EXPECT_EQ(blocking->findings(0).rule_id(), "T1-04");
+  EXPECT_EQ(blocking->findings(0).value_found(), "136.52万元");
+  EXPECT_EQ(blocking->all_findings().total(), 15);
+
+  EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), IsEmpty());
+  v1::GetEvaluationResponse got;
+  EXPECT_EQ(Get(stub.get(), kSeedUscc, 2023, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(List(stub.get(), v1::ListEvaluationsRequest()), IsEmpty());
+
+  // budgetctl shows the blocking findings and exits 1.
+  CommandResult refused = RunCommand(Binary("budgetctl") + " --server=" + server->address() +
+                                     " submit " + ingestion::testing::SeedPath());
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("blocking"));
+  EXPECT_THAT(refused.output, ::testing::ContainsRegex("T1-04 +错误 +basic_data"));
+  EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), IsEmpty());
+
+  // Outside the region the rule does not block: stored, with its errors.
+  v1::SubmitResponse elsewhere;
+  status = Submit(stub.get(), PackageForUnit(9, "430702"), &elsewhere);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(elsewhere.has_errors());
+
+  // The corrected package is accepted, with the key the refused one used.
+  v1::EvaluationPackage corrected = SeedPackage();
+  corrected.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(
+      40'000'000);
+  status = Submit(stub.get(), corrected, &response, "blocked-upload");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(response.replayed());
+  EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), ElementsAre(1));
+  stub.reset();
+  EXPECT_TRUE(server->Terminate().ok());
+}
+
+TEST_F(IngestionIntegrationTest, AnInvalidConsistencyConfigStopsTheServer) {
+  absl::StatusOr<std::string> config = dir_->WriteFile(
+      "bad.textproto", "overrides { rule_id: \"NO-SUCH-RULE\" blocking: true }\n");
+  ASSERT_TRUE(config.ok());
+  absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(
+      Binary("budget-ingestion"),
+      {"--listen=127.0.0.1:0", "--data=" + DataDir(), "--consistency-config=" + *config});
+  EXPECT_TRUE(absl::IsUnavailable(server.status())) << server.status();
 }
 
 }  // namespace

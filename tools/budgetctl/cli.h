@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "CLI/CLI.hpp"
 #include "google/protobuf/message.h"
 
 namespace budgetperf {
@@ -28,12 +29,27 @@ struct GlobalOptions {
   std::string scoring = "127.0.0.1:7102";  // --scoring: budget-scoring
   bool json = false;                       // --json: print protobuf JSON
   int timeout_seconds = 30;                // --timeout: per call
+  // Access control (see AddSecurityOptions).
+  std::string token;       // --token, else BUDGETPERF_TOKEN: "bp1...."
+  std::string token_file;  // --token-file: a file holding the token
+  std::string tls_ca;      // --tls-ca: speak TLS, trusting this CA
+  std::string tls_cert;    // --tls-cert, --tls-key: the client certificate
+  std::string tls_key;     //   (servers running mutual TLS ask for one)
 };
 
-// A channel to `address` that accepts replies as large as a server sends.
+// Adds --token, --token-file, --tls-ca, --tls-cert and --tls-key to `app`,
+// bound to `options`, which MakeChannel and MakeContext then follow.
+// `options` must outlive every call.
+void AddSecurityOptions(CLI::App& app, GlobalOptions* options);
+
+// A channel to `address` that accepts replies as large as a server sends,
+// over TLS when --tls-ca is given.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
-// A client context with the --timeout deadline.
+// A client context with the --timeout deadline, carrying the token
+// ("authorization: Bearer <token>") from --token, --token-file or
+// BUDGETPERF_TOKEN when there is one. Exits with kExitFailure, saying why,
+// when the token file cannot be read or the token is malformed.
 std::unique_ptr<grpc::ClientContext> MakeContext(const GlobalOptions& options);
 
 // `message` as protobuf JSON (indented, field names as in the proto's JSON

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/money/money.h"
+#include "services/consistency/rule_catalogue.h"
 #include "services/scoring/scorecard_text.h"
 #include "services/scoring/scorer.h"
 #include "tools/budgetctl/text_table.h"
@@ -36,6 +37,21 @@ std::string Amount(const Message& m, bool (Message::*has)() const,
   return (m.*has)() ? FormatWanYuan((m.*get)()) : "";
 }
 
+// Counted here rather than with ingestion's CountFindings: budgetctl does not
+// link the service's library (and its RocksDB).
+v1::SeverityCounts CountBySeverity(const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  v1::SeverityCounts counts;
+  counts.set_total(findings.size());
+  for (const v1::Finding& f : findings) {
+    if (f.severity() == v1::SEVERITY_ERROR) counts.set_error(counts.error() + 1);
+    if (f.severity() == v1::SEVERITY_WARNING) counts.set_warning(counts.warning() + 1);
+    if (f.severity() == v1::SEVERITY_NEEDS_EXPLANATION) {
+      counts.set_needs_explanation(counts.needs_explanation() + 1);
+    }
+  }
+  return counts;
+}
+
 std::vector<std::string> FundsRow(const std::string& label, const v1::FundsTotal& f) {
   const v1::FundsColumns& a = f.amounts();
   using C = v1::FundsColumns;
@@ -49,6 +65,13 @@ std::vector<std::string> CostRow(const std::string& label, const v1::CostControl
   return {label, Amount(r, &R::has_prior_year_final_fen, &R::prior_year_final_fen),
           Amount(r, &R::has_budget_fen, &R::budget_fen),
           Amount(r, &R::has_final_fen, &R::final_fen)};
+}
+
+void AppendFindings(const google::protobuf::RepeatedPtrField<v1::Finding>& findings,
+                    std::string* out) {
+  if (findings.empty()) return;
+  absl::StrAppend(out, "\n一致性检查 consistency findings (", findings.size(), ")\n",
+                  FormatFindings(findings));
 }
 
 void AppendWarnings(const google::protobuf::RepeatedPtrField<v1::Warning>& warnings,
@@ -74,12 +97,46 @@ std::string StatusText(v1::EvaluationStatus status) {
     case v1::SCORING_FAILED:
       chinese = "评分失败";
       break;
+    case v1::HAS_ERRORS:
+      chinese = "有错误";
+      break;
     default:
       break;
   }
   const std::string name = v1::EvaluationStatus_Name(status);
   return absl::StrCat(name.empty() ? absl::StrCat(static_cast<int>(status)) : name,
                       *chinese ? absl::StrCat(" (", chinese, ")") : "");
+}
+
+std::string SeverityCountsText(const v1::SeverityCounts& counts) {
+  if (counts.total() == 0) return "none";
+  return absl::StrCat(counts.error(), " 错误 error, ", counts.warning(), " 警告 warning, ",
+                      counts.needs_explanation(), " 需说明 needs explanation");
+}
+
+std::string FormatFindings(const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  if (findings.empty()) return "";
+  TextTable table({"规则 rule", "级别 severity", "字段 field", "填报值 found", "应为 expected",
+                   "差额 difference", "说明 message"});
+  for (const v1::Finding& f : findings) {
+    table.AddRow({f.rule_id(), std::string(SeverityName(f.severity())), f.field_path(),
+                  f.value_found(), f.value_expected(), f.difference(), f.message()});
+  }
+  return table.Render();
+}
+
+std::string FormatBlockingFindings(const v1::BlockingFindings& blocking) {
+  const int count = blocking.findings_size() + blocking.omitted();
+  std::string out = absl::StrCat(
+      "已拒绝 refused: ", count, " finding(s) of rules this region makes blocking; nothing was "
+      "stored. Correct the figures and file again.\n");
+  absl::StrAppend(&out, FormatFindings(blocking.findings()));
+  if (blocking.omitted() > 0) {
+    absl::StrAppend(&out, "... and ", blocking.omitted(), " more not listed\n");
+  }
+  absl::StrAppend(&out, "\n一致性 all findings of the package: ",
+                  SeverityCountsText(blocking.all_findings()), "\n");
+  return out;
 }
 
 std::string FormatSubmitResponse(const v1::SubmitResponse& r) {
@@ -91,9 +148,12 @@ std::string FormatSubmitResponse(const v1::SubmitResponse& r) {
   table.AddRow({"年度 year", absl::StrCat(r.year())});
   table.AddRow({"版本 version", absl::StrCat(r.version())});
   table.AddRow({"状态 status", StatusText(r.status())});
+  table.AddRow({"评分 scoring", StatusText(r.scoring_status())});
+  table.AddRow({"一致性 findings", SeverityCountsText(r.finding_counts())});
   if (r.has_scorecard_summary()) table.AddRow({"得分 score", ScoreText(r.scorecard_summary())});
   table.AddRow({"提交 submitted", Time(r.submitted_at_unix_ms())});
   out += table.Render();
+  AppendFindings(r.findings(), &out);
   AppendWarnings(r.warnings(), &out);
   return out;
 }
@@ -125,7 +185,12 @@ std::string FormatEvaluation(const v1::GetEvaluationResponse& response) {
   head.AddRow({"年度 year", absl::StrCat(p.year())});
   head.AddRow({"版本 version", absl::StrCat(e.version(), " of ", response.latest_version())});
   head.AddRow({"状态 status", StatusText(e.status())});
-  if (e.status() == v1::SCORED) head.AddRow({"得分 score", ScoreText(e.scorecard().summary())});
+  // Versions stored before scoring_status existed carry it in status.
+  head.AddRow({"评分 scoring", StatusText(e.scoring_status() != v1::EVALUATION_STATUS_UNSPECIFIED
+                                              ? e.scoring_status()
+                                              : e.status())});
+  head.AddRow({"一致性 findings", SeverityCountsText(CountBySeverity(e.findings()))});
+  if (e.has_scorecard()) head.AddRow({"得分 score", ScoreText(e.scorecard().summary())});
   if (!e.scoring_error().empty()) head.AddRow({"评分错误 scoring error", e.scoring_error()});
   head.AddRow({"提交 submitted", Time(e.submitted_at_unix_ms())});
   absl::StrAppend(&out, head.Render());
@@ -166,8 +231,9 @@ std::string FormatEvaluation(const v1::GetEvaluationResponse& response) {
                  Amount(r.project_spending(), &PS::has_total_fen, &PS::total_fen)});
   absl::StrAppend(&out, report.Render());
 
+  AppendFindings(e.findings(), &out);
   AppendWarnings(e.warnings(), &out);
-  if (e.status() == v1::SCORED) {
+  if (e.has_scorecard()) {
     absl::StrAppend(&out, "\n评分 scorecard\n", FormatScoreCard(e.scorecard()));
   }
   return out;
@@ -176,15 +242,16 @@ std::string FormatEvaluation(const v1::GetEvaluationResponse& response) {
 std::string FormatHistory(const v1::ListVersionsResponse& response) {
   if (response.versions().empty()) return "no versions stored\n";
   TextTable table({"版本 version", "提交 submitted", "状态 status", "得分 score", "等级 grade",
-                   "警告 warnings", "幂等键 key", "sha256"});
-  table.AlignRight(0);
-  table.AlignRight(3);
-  table.AlignRight(5);
+                   "错误 errors", "发现 findings", "警告 warnings", "幂等键 key",
+                   "sha256"});
+  for (size_t c : {0, 3, 5, 6, 7}) table.AlignRight(c);
   for (const v1::VersionSummary& v : response.versions()) {
-    const bool scored = v.status() == v1::SCORED;
+    const bool scored = v.has_scorecard_summary();
+    const v1::SeverityCounts& counts = v.finding_counts();
     table.AddRow({absl::StrCat(v.version()), Time(v.submitted_at_unix_ms()), StatusText(v.status()),
                   scored ? FormatCentipoints(v.scorecard_summary().graded_centipoints()) : "",
                   scored ? GradeName(v.scorecard_summary().grade()) : "",
+                  absl::StrCat(counts.error()), absl::StrCat(counts.total()),
                   absl::StrCat(v.warning_count()), v.idempotency_key(),
                   v.package_sha256().substr(0, 12)});
   }

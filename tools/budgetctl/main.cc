@@ -4,6 +4,9 @@
 //   budgetctl get 12430602MB1C04587D 2023
 //   budgetctl history 12430602MB1C04587D 2023
 //   budgetctl --scoring=127.0.0.1:7102 score tests/data/seed-2023.json
+//   budgetctl findings --aggregation=127.0.0.1:7103 --node 430602 --year 2023 --csv
+//   budgetctl rules --csv
+//   budgetctl --token-file=admin.token admin token issue --kind unit --uscc 12430602MB1C04587D
 //
 // Each command group lives in its own file and registers itself here.
 // Exit codes: 0 done, 1 the server refused (invalid package, not found),
@@ -12,13 +15,17 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "tools/budgetctl/admin_commands.h"
 #include "tools/budgetctl/cli.h"
+#include "tools/budgetctl/findings_commands.h"
+#include "tools/budgetctl/rules_commands.h"
 #include "tools/budgetctl/score_commands.h"
 #include "tools/budgetctl/submit_commands.h"
 
 int main(int argc, char** argv) {
   using budgetperf::budgetctl::GlobalOptions;
-  CLI::App app{"budgetctl: file, read and score budget-performance self-evaluation packages"};
+  CLI::App app{"budgetctl: file, read and score budget-performance self-evaluation packages, and list the "
+      "consistency rules"};
   app.footer(
       "Exit codes: 0 done; 1 the server refused (invalid package, not found, key reused);\n"
       "2 bad usage, unreadable input, or the server unreachable or failing.");
@@ -34,10 +41,14 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each call")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  budgetperf::budgetctl::AddSecurityOptions(app, &options);
 
   int exit_code = budgetperf::budgetctl::kExitOk;
   budgetperf::budgetctl::AddSubmitCommands(app, options, &exit_code);
   budgetperf::budgetctl::AddScoreCommands(app, options, &exit_code);
+  budgetperf::budgetctl::AddFindingsCommands(app, options, &exit_code);
+  budgetperf::budgetctl::AddRulesCommands(app, options, &exit_code);
+  budgetperf::budgetctl::AddAdminCommands(app, options, &exit_code);
 
   try {
     app.parse(argc, argv);

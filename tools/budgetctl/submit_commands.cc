@@ -40,10 +40,17 @@ int RunSubmit(const GlobalOptions& options, const SubmitArgs& args) {
   v1::SubmitResponse response;
   grpc::Status status = stub->Submit(context.get(), request, &response);
   if (!status.ok()) {
-    std::optional<v1::ValidationErrors> errors = ingestion::ValidationErrorsFromGrpcStatus(status);
-    if (!errors.has_value()) return ReportRpcError(options.server, status);
-    std::cout << (options.json ? ToJson(*errors) : FormatViolations(*errors));
-    return kExitRefused;
+    if (std::optional<v1::ValidationErrors> errors =
+            ingestion::ValidationErrorsFromGrpcStatus(status)) {
+      std::cout << (options.json ? ToJson(*errors) : FormatViolations(*errors));
+      return kExitRefused;
+    }
+    if (std::optional<v1::BlockingFindings> blocking =
+            ingestion::BlockingFindingsFromGrpcStatus(status)) {
+      std::cout << (options.json ? ToJson(*blocking) : FormatBlockingFindings(*blocking));
+      return kExitRefused;
+    }
+    return ReportRpcError(options.server, status);
   }
   std::cout << (options.json ? ToJson(response) : FormatSubmitResponse(response));
   return kExitOk;
@@ -89,7 +96,8 @@ void AddSubmitCommands(CLI::App& app, const GlobalOptions& options, int* exit_co
   CLI::App* submit = app.add_subcommand(
       "submit",
       "file a package (protobuf JSON of budgetperf.v1.EvaluationPackage); prints the version "
-      "stored, its status and warnings, or every violation (exit 1) if it is refused");
+      "stored, its status, its consistency findings and warnings, or (exit 1) every violation "
+      "if it is refused, or the blocking findings if its region's config refuses it");
   submit->add_option("FILE", submit_args->file, "the package, e.g. tests/data/seed-2023.json")
       ->required();
   submit->add_option("--idempotency-key", submit_args->idempotency_key,
@@ -100,8 +108,8 @@ void AddSubmitCommands(CLI::App& app, const GlobalOptions& options, int* exit_co
   auto get_args = std::make_shared<UnitYearArgs>();
   CLI::App* get = app.add_subcommand(
       "get",
-      "show a stored version (the latest by default): amounts in 万元, warnings, "
-      "scorecard");
+      "show a stored version (the latest by default): amounts in 万元, consistency findings, "
+      "warnings, scorecard");
   AddUnitYear(get, get_args.get());
   get->add_option("--version", get_args->version, "the version to show (default: latest)")
       ->check(CLI::PositiveNumber);

@@ -1,0 +1,68 @@
+#include "services/aggregation/ingestion_source.h"
+
+#include <utility>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/server/grpc_status.h"
+
+namespace budgetperf {
+
+v1::ApplyEvaluationRequest ApplyRequestFor(const v1::StoredEvaluation& stored) {
+  v1::ApplyEvaluationRequest request;
+  *request.mutable_package() = stored.package();
+  request.set_version(stored.version());
+  request.set_submitted_at_unix_ms(stored.submitted_at_unix_ms());
+  // scoring_status says whether it was scored; versions stored before that
+  // field existed say it in `status` (HAS_ERRORS may hide a SCORED one).
+  const bool scored = stored.scoring_status() == v1::SCORED ||
+                      (stored.scoring_status() == v1::EVALUATION_STATUS_UNSPECIFIED &&
+                       stored.status() == v1::SCORED);
+  if (scored && stored.has_scorecard()) *request.mutable_score() = stored.scorecard().summary();
+  *request.mutable_findings() = stored.findings();
+  return request;
+}
+
+IngestionEvaluationSource::IngestionEvaluationSource(std::string address,
+                                                     absl::Duration timeout)
+    : address_(std::move(address)),
+      timeout_(timeout),
+      stub_(v1::IngestionService::NewStub(
+          grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()))) {}
+
+std::string IngestionEvaluationSource::Describe() const {
+  return absl::StrCat("ingestion ", address_);
+}
+
+absl::Status IngestionEvaluationSource::ForEachLatest(
+    int32_t year, const std::function<absl::Status(const v1::ApplyEvaluationRequest&)>& fn) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  v1::ListEvaluationsRequest request;
+  request.set_year(year);
+  request.set_view(v1::EVALUATION_VIEW_FULL);
+  std::unique_ptr<grpc::ClientReader<v1::ListEvaluationsResponse>> reader =
+      stub_->ListEvaluations(&context, request);
+  v1::ListEvaluationsResponse item;
+  absl::Status stopped;
+  while (reader->Read(&item)) {
+    stopped = fn(ApplyRequestFor(item.evaluation()));
+    if (!stopped.ok()) {
+      context.TryCancel();
+      while (reader->Read(&item)) {
+      }
+      break;
+    }
+  }
+  const grpc::Status finished = reader->Finish();
+  if (!stopped.ok()) return stopped;
+  absl::Status status = FromGrpcStatus(finished);
+  if (!status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("listing evaluations of ", year, " at ",
+                                                    Describe(), ": ", status.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace budgetperf

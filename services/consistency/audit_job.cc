@@ -1,0 +1,278 @@
+#include "services/consistency/audit_job.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "budgetperf/v1/aggregation.grpc.pb.h"
+#include "budgetperf/v1/ingestion.grpc.pb.h"
+#include "common/server/grpc_status.h"
+
+namespace budgetperf {
+namespace {
+
+// Packages of a whole district come in one listing; allow big messages.
+constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+// A call context with the run's deadline per call.
+std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return context;
+}
+
+// The failed call as an absl::Status naming the service and the call, so
+// that the operator knows which peer to look at.
+absl::Status CallError(const grpc::Status& status, absl::string_view service,
+                       absl::string_view address, absl::string_view call) {
+  const absl::Status s = FromGrpcStatus(status);
+  return absl::Status(s.code(), absl::StrCat(service, " at ", address, ": ",
+                                             call, ": ", s.message()));
+}
+
+void AddCounts(const v1::FindingCounts& add, v1::FindingCounts* to) {
+  to->set_total(to->total() + add.total());
+  to->set_error(to->error() + add.error());
+  to->set_warning(to->warning() + add.warning());
+  to->set_needs_explanation(to->needs_explanation() + add.needs_explanation());
+}
+
+}  // namespace
+
+bool AuditRun::HasErrors() const {
+  for (const v1::Finding& f : findings) {
+    if (f.severity() == v1::SEVERITY_ERROR) return true;
+  }
+  return false;
+}
+
+AuditJob::AuditJob(AuditJobOptions options, ConsistencyConfig config)
+    : options_(std::move(options)), config_(std::move(config)) {}
+
+absl::StatusOr<AuditRun> AuditJob::Audit() {
+  const std::string& agg_address = options_.aggregation;
+  const std::string& ing_address = options_.ingestion;
+  auto aggregation = v1::AggregationService::NewStub(Channel(agg_address));
+  auto ingestion = v1::IngestionService::NewStub(Channel(ing_address));
+  const int32_t year = options_.year;
+
+  AuditRun run;
+  run.year = year;
+  AuditInput input;
+  input.year = year;
+
+  // The node, and the division code to list packages by: its own, else the
+  // nearest ancestor's.
+  v1::GetNodeRequest node_request;
+  node_request.set_code(options_.node);
+  node_request.set_year(year);
+  v1::GetNodeResponse node_response;
+  grpc::Status status = aggregation->GetNode(Context(options_.timeout).get(),
+                                             node_request, &node_response);
+  if (!status.ok()) {
+    return CallError(status, "aggregation", agg_address,
+                     absl::StrCat("GetNode ", options_.node, " ", year));
+  }
+  run.node = node_response.node();
+  run.division_code = run.node.division_code();
+  for (size_t i = 1; i < static_cast<size_t>(node_response.path_size()) &&
+                     run.division_code.empty();
+       ++i) {
+    v1::GetNodeRequest up;
+    up.set_code(node_response.path(static_cast<int>(i)));
+    up.set_year(year);
+    v1::GetNodeResponse ancestor;
+    status =
+        aggregation->GetNode(Context(options_.timeout).get(), up, &ancestor);
+    if (!status.ok()) {
+      return CallError(status, "aggregation", agg_address,
+                       absl::StrCat("GetNode ", up.code(), " ", year));
+    }
+    run.division_code = ancestor.node().division_code();
+  }
+
+  // The subtree, breadth first.
+  std::set<std::string> codes;  // USCCs that belong to the subtree
+  std::deque<std::string> pending = {options_.node};
+  input.nodes.push_back(run.node);
+  std::set<std::string> seen = {options_.node};
+  auto add_codes = [&](const v1::OrgNode& n) {
+    if (n.kind() == v1::NODE_KIND_UNIT) {
+      ++run.tree_units;
+      codes.insert(n.uscc().empty() ? n.code() : n.uscc());
+    } else if (n.kind() == v1::NODE_KIND_DEPARTMENT) {
+      ++run.tree_departments;
+      codes.insert(n.code());  // a department filing under its own USCC
+    }
+  };
+  add_codes(run.node);
+  while (!pending.empty()) {
+    v1::ListNodesRequest request;
+    request.set_parent_code(pending.front());
+    request.set_year(year);
+    pending.pop_front();
+    v1::ListNodesResponse response;
+    status = aggregation->ListNodes(Context(options_.timeout).get(), request,
+                                    &response);
+    if (!status.ok()) {
+      return CallError(
+          status, "aggregation", agg_address,
+          absl::StrCat("ListNodes ", request.parent_code(), " ", year));
+    }
+    for (const v1::OrgNode& child : response.nodes()) {
+      if (!seen.insert(child.code()).second) continue;
+      input.nodes.push_back(child);
+      add_codes(child);
+      if (child.kind() != v1::NODE_KIND_UNIT) pending.push_back(child.code());
+    }
+  }
+  // Units that roll up here without being in the tree.
+  v1::CoverageRequest coverage_request;
+  coverage_request.set_node_code(options_.node);
+  coverage_request.set_year(year);
+  v1::CoverageResponse coverage;
+  status = aggregation->Coverage(Context(options_.timeout).get(),
+                                 coverage_request, &coverage);
+  if (!status.ok()) {
+    return CallError(status, "aggregation", agg_address,
+                     absl::StrCat("Coverage ", options_.node, " ", year));
+  }
+  for (const v1::UnassignedUnit& unit : coverage.unassigned()) {
+    codes.insert(unit.uscc());
+  }
+
+  // The packages: this year's of the subtree, last year's of the same units.
+  auto list = [&](int32_t list_year, const std::set<std::string>& wanted,
+                  std::vector<AuditPackage>* out,
+                  v1::FindingCounts* stored_findings) -> absl::Status {
+    v1::ListEvaluationsRequest request;
+    request.set_year(list_year);
+    request.set_division_code(run.division_code);
+    request.set_view(v1::EVALUATION_VIEW_FULL);
+    auto context = Context(options_.timeout);
+    std::unique_ptr<grpc::ClientReader<v1::ListEvaluationsResponse>> reader =
+        ingestion->ListEvaluations(context.get(), request);
+    v1::ListEvaluationsResponse response;
+    while (reader->Read(&response)) {
+      if (wanted.count(response.summary().uscc()) == 0) continue;
+      AuditPackage package;
+      v1::StoredEvaluation* evaluation = response.mutable_evaluation();
+      package.package = std::move(*evaluation->mutable_package());
+      if (response.summary().has_scorecard_summary()) {
+        package.score = response.summary().scorecard_summary();
+      }
+      if (stored_findings != nullptr) {
+        const v1::SeverityCounts& c = response.summary().finding_counts();
+        v1::FindingCounts counts;
+        counts.set_total(c.total());
+        counts.set_error(c.error());
+        counts.set_warning(c.warning());
+        counts.set_needs_explanation(c.needs_explanation());
+        AddCounts(counts, stored_findings);
+      }
+      out->push_back(std::move(package));
+    }
+    status = reader->Finish();
+    if (!status.ok()) {
+      return CallError(
+          status, "ingestion", ing_address,
+          absl::StrCat("ListEvaluations ", list_year, " ", run.division_code));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status listed =
+      list(year, codes, &input.current, &run.package_findings);
+  if (!listed.ok()) return listed;
+  std::set<std::string> current;
+  for (const AuditPackage& p : input.current) {
+    current.insert(p.package.unit().uscc());
+    if (!p.score.has_value()) ++run.unscored;
+  }
+  listed = list(year - 1, current, &input.prior, nullptr);
+  if (!listed.ok()) return listed;
+  // A unit whose package last year was filed under another division.
+  std::set<std::string> missing = current;
+  for (const AuditPackage& p : input.prior)
+    missing.erase(p.package.unit().uscc());
+  for (const std::string& uscc : missing) {
+    v1::GetEvaluationRequest request;
+    request.set_uscc(uscc);
+    request.set_year(year - 1);
+    v1::GetEvaluationResponse response;
+    status = ingestion->GetEvaluation(Context(options_.timeout).get(), request,
+                                      &response);
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) continue;
+    if (!status.ok()) {
+      return CallError(status, "ingestion", ing_address,
+                       absl::StrCat("GetEvaluation ", uscc, " ", year - 1));
+    }
+    input.prior.push_back(
+        {std::move(*response.mutable_evaluation()->mutable_package()), {}});
+  }
+  run.packages = static_cast<int64_t>(input.current.size());
+  run.prior_packages = static_cast<int64_t>(input.prior.size());
+  run.units.assign(current.begin(), current.end());
+
+  run.findings = RunAuditRules(input, config_, options_.rules);
+  return run;
+}
+
+absl::Status AuditJob::Record(AuditRun* run) {
+  const std::string& address = options_.aggregation;
+  auto aggregation = v1::AggregationService::NewStub(Channel(address));
+  std::map<std::string, std::vector<const v1::Finding*>> by_unit;
+  for (const v1::Finding& f : run->findings)
+    by_unit[f.unit_uscc()].push_back(&f);
+  run->recorded_units = 0;
+  run->unrecorded_units.clear();
+  for (const std::string& uscc : run->units) {
+    bool unknown = false;
+    static const std::pair<const char*, v1::RuleScope> kSources[] = {
+        {kCrossUnitSource, v1::RULE_SCOPE_CROSS_UNIT},
+        {kCrossYearSource, v1::RULE_SCOPE_CROSS_YEAR}};
+    for (const auto& [source, scope] : kSources) {
+      v1::RecordFindingsRequest request;
+      request.set_code(uscc);
+      request.set_year(run->year);
+      request.set_source(source);
+      for (const v1::Finding* f : by_unit[uscc]) {
+        if (f->scope() == scope) *request.add_findings() = *f;
+      }
+      v1::RecordFindingsResponse response;
+      const grpc::Status status = aggregation->RecordFindings(
+          Context(options_.timeout).get(), request, &response);
+      if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+        unknown = true;
+        break;
+      }
+      if (!status.ok()) {
+        return CallError(
+            status, "aggregation", address,
+            absl::StrCat("RecordFindings ", uscc, " ", run->year, " ", source));
+      }
+    }
+    if (unknown) {
+      run->unrecorded_units.push_back(uscc);
+    } else {
+      ++run->recorded_units;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace budgetperf
