@@ -7,7 +7,7 @@
 namespace budgetperf {
 namespace ingestion {
 
-absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options options) {
+absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Open(Options options) {
   std::unique_ptr<IngestionServer> s(new IngestionServer());
 
   IngestionStore::Options store_options;
@@ -15,14 +15,18 @@ absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options 
   store_options.durable = options.durable;
   ASSIGN_OR_RETURN(s->store_, IngestionStore::Open(store_options));
 
-  if (!options.scoring_address.empty()) {
+  if (options.scorer != nullptr) {
+    s->scorer_ = std::move(options.scorer);
+  } else if (!options.scoring_address.empty()) {
     GrpcScorer::Options scorer_options;
     scorer_options.address = options.scoring_address;
     scorer_options.deadline = options.scoring_deadline;
     scorer_options.max_message_bytes = options.max_message_bytes;
     s->scorer_ = std::make_unique<GrpcScorer>(std::move(scorer_options));
   }
-  if (!options.aggregation_address.empty()) {
+  if (options.sink != nullptr) {
+    s->sink_ = std::move(options.sink);
+  } else if (!options.aggregation_address.empty()) {
     GrpcEvaluationSink::Options sink_options;
     sink_options.address = options.aggregation_address;
     sink_options.deadline = options.aggregation_deadline;
@@ -46,20 +50,31 @@ absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options 
       std::make_unique<Ingestor>(s->store_.get(), s->scorer_.get(), std::move(ingestor_options));
   s->work_ = std::make_unique<WorkQueue>(options.worker_threads);
   s->service_ = std::make_unique<IngestionServiceImpl>(s->ingestor_.get(), s->work_.get());
+  return s;
+}
 
+absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options options) {
   GrpcServerOptions server_options;
   server_options.listen = options.listen;
   server_options.max_message_bytes = options.max_message_bytes;
+  ASSIGN_OR_RETURN(std::unique_ptr<IngestionServer> s, Open(std::move(options)));
   ASSIGN_OR_RETURN(s->server_, GrpcServer::Start(server_options, {s->service_.get()}));
   s->server_->SetServing("", true);
   s->server_->SetServing(v1::IngestionService::service_full_name(), true);
-
-  // Pending work left by an earlier run is picked up at once.
-  if (s->dispatcher_ != nullptr) {
-    s->dispatcher_->Start();
-    s->dispatcher_->Notify();
-  }
+  s->StartBackground();
   return s;
+}
+
+void IngestionServer::StartBackground() {
+  // Pending work left by an earlier run is picked up at once.
+  if (dispatcher_ != nullptr) {
+    dispatcher_->Start();
+    dispatcher_->Notify();
+  }
+}
+
+void IngestionServer::StopBackground() {
+  if (dispatcher_ != nullptr) dispatcher_->Stop();
 }
 
 IngestionServer::~IngestionServer() { Shutdown(std::chrono::milliseconds(0)); }

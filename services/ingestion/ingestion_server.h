@@ -69,7 +69,25 @@ class IngestionServer {
     // The package rules' severities, tolerances and blocking per region
     // (--consistency-config); default: the catalogue's defaults.
     ConsistencyConfig consistency;
+    // In-process implementations (budgetd), overriding scoring_address and
+    // aggregation_address.
+    std::unique_ptr<Scorer> scorer;
+    std::unique_ptr<EvaluationSink> sink;
   };
+
+  // Opens the store and builds the service without serving it: for budgetd,
+  // which serves several services on one port and then calls
+  // StartBackground. Errors as Start's, but for the address ones.
+  static absl::StatusOr<std::unique_ptr<IngestionServer>> Open(Options options);
+
+  // The service to register on a server (Open) and the logic behind it.
+  grpc::Service* service() { return service_.get(); }
+  Ingestor* ingestor() { return ingestor_.get(); }
+
+  // Starts (StopBackground stops) the outbox dispatcher: scoring and
+  // delivery retries. Start calls it once serving.
+  void StartBackground();
+  void StopBackground();
 
   // Opens the store and starts serving. INVALID_ARGUMENT for a malformed
   // address, UNAVAILABLE when it cannot be bound, INTERNAL/DATA_LOSS when the

@@ -27,6 +27,12 @@ inline constexpr int kExitFailure = 2;
 struct GlobalOptions {
   std::string server = "127.0.0.1:7101";   // --server: budget-ingestion
   std::string scoring = "127.0.0.1:7102";  // --scoring: budget-scoring
+  // --aggregation: budget-aggregation; empty means --server (budgetd serves
+  // every service on one port).
+  std::string aggregation;
+  const std::string& aggregation_address() const {
+    return aggregation.empty() ? server : aggregation;
+  }
   bool json = false;                       // --json: print protobuf JSON
   int timeout_seconds = 30;                // --timeout: per call
   // Access control (see AddSecurityOptions).

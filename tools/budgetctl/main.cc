@@ -16,6 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/budgetctl/admin_commands.h"
+#include "tools/budgetctl/aggregation_commands.h"
 #include "tools/budgetctl/cli.h"
 #include "tools/budgetctl/findings_commands.h"
 #include "tools/budgetctl/rules_commands.h"
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--scoring", options.scoring, "HOST:PORT of budget-scoring")
       ->capture_default_str();
+  app.add_option("--aggregation", options.aggregation,
+                 "HOST:PORT of budget-aggregation (default: --server, as budgetd serves it)");
   app.add_flag("--json", options.json, "print the response as protobuf JSON");
   app.add_option("--timeout", options.timeout_seconds, "seconds to wait for each call")
       ->capture_default_str()
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   budgetperf::budgetctl::AddScoreCommands(app, options, &exit_code);
   budgetperf::budgetctl::AddFindingsCommands(app, options, &exit_code);
   budgetperf::budgetctl::AddRulesCommands(app, options, &exit_code);
+  budgetperf::budgetctl::AddAggregationCommands(app, options, &exit_code);
   budgetperf::budgetctl::AddAdminCommands(app, options, &exit_code);
 
   try {

@@ -1,0 +1,69 @@
+// budgetd: the whole suite in one process — ingestion, scoring and
+// aggregation on one port, with one data folder. The embedded default for a
+// single machine; the separate binaries are for a real deployment.
+//
+//   budgetd --listen=127.0.0.1:7100 --data=./data
+//
+// Prints "listening on HOST:PORT" once serving and exits 0 on SIGTERM or
+// SIGINT after finishing the calls in flight.
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "common/server/grpc_server.h"
+#include "services/budgetd/budgetd_server.h"
+
+int main(int argc, char** argv) {
+  budgetperf::BlockShutdownSignals();
+  CLI::App app{"budgetd: ingestion, scoring and aggregation in one process, on one port"};
+  budgetperf::BudgetdServer::Options options;
+  options.listen = "127.0.0.1:7100";
+  std::string profiles_file, consistency_file;
+  app.add_option("--listen", options.listen, "HOST:PORT to serve on; port 0 picks one")
+      ->capture_default_str();
+  app.add_option("--data", options.data_dir,
+                 "the data folder (ingestion/ and aggregation/ RocksDB folders under it)")
+      ->capture_default_str();
+  app.add_option("--profiles", profiles_file,
+                 "scoring profiles (ScoringProfiles, textproto or JSON); national-2020 is built in");
+  app.add_option("--consistency-config", consistency_file,
+                 "package-rule severities, tolerances and blocking per region "
+                 "(ConsistencyConfig, textproto or JSON)");
+  app.add_flag("--durable,!--no-durable", options.durable,
+               "fsync every acknowledged write (on by default)");
+  app.add_option("--workers", options.worker_threads, "threads running the calls")
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", options.max_message_bytes,
+                 "largest request or reply accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 1 << 30));
+  CLI11_PARSE(app, argc, argv);
+
+  if (!profiles_file.empty()) {
+    auto profiles = budgetperf::ProfileRegistry::FromFile(profiles_file);
+    if (!profiles.ok()) {
+      std::cerr << "budgetd: --profiles: " << profiles.status().message() << "\n";
+      return EXIT_FAILURE;
+    }
+    options.profiles = *std::move(profiles);
+  }
+  if (!consistency_file.empty()) {
+    auto config = budgetperf::ConsistencyConfig::FromFile(consistency_file);
+    if (!config.ok()) {
+      std::cerr << "budgetd: --consistency-config: " << config.status().message() << "\n";
+      return EXIT_FAILURE;
+    }
+    options.consistency = *std::move(config);
+  }
+  auto server = budgetperf::BudgetdServer::Start(std::move(options));
+  if (!server.ok()) {
+    std::cerr << "budgetd: " << server.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  std::cout << "listening on " << (*server)->address() << std::endl;
+  budgetperf::WaitForShutdownSignal();
+  (*server)->Shutdown();
+  return EXIT_SUCCESS;
+}
