@@ -10,6 +10,10 @@
 // expires. An expired token stops at its expiry, whatever the cache.
 // Refusals are kept for `negative_ttl` (1 s), so that a client hammering
 // with a bad token does not hammer the auth server too.
+//
+// A cache miss blocks the calling thread (one of gRPC's, in the guard) for
+// the Authenticate round trip, up to `deadline`; every later call with the
+// same token within `ttl` is a map lookup.
 
 #include <chrono>
 #include <functional>

@@ -97,6 +97,13 @@ absl::Status ServerAuthFlags::Apply() {
   outgoing.tls_cert_file = tls_ca_.empty() ? "" : tls_cert_;
   outgoing.tls_key_file = tls_ca_.empty() ? "" : tls_key_;
   outgoing.token = service_token;
+  if (!tls_ca_.empty()) {
+    // Peers are reached over TLS too, presenting this server's certificate.
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        MakeChannelCredentials(outgoing.tls_ca_file, outgoing.tls_cert_file, outgoing.tls_key_file);
+    if (!credentials.ok()) return credentials.status();
+    SetDefaultChannelCredentials(*std::move(credentials));
+  }
 
   if (!enabled_) {
     std::cerr << program_

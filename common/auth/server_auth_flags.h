@@ -15,7 +15,9 @@
 //                           one calls when they ask for client certificates
 //   --tls-ca                require client certificates signed by this CA
 //                           (mutual TLS); also the CA this server's own
-//                           token and tree lookups trust
+//                           calls trust (DefaultChannelCredentials: token and
+//                           tree lookups, and the service clients that use
+//                           it), presenting --tls-cert
 //   --insecure              serve plaintext beyond loopback anyway
 //   --auth-store=DIR        keep the token store here and serve AuthService
 //                           (budget-ingestion, budgetd)

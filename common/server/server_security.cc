@@ -36,6 +36,26 @@ ServerSecurity DefaultServerSecurity() {
   return DefaultSecurity();
 }
 
+namespace {
+
+std::shared_ptr<grpc::ChannelCredentials>& DefaultCredentials() {
+  static auto* credentials = new std::shared_ptr<grpc::ChannelCredentials>;
+  return *credentials;
+}
+
+}  // namespace
+
+void SetDefaultChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  std::lock_guard<std::mutex> lock(DefaultMutex());
+  DefaultCredentials() = std::move(credentials);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> DefaultChannelCredentials() {
+  std::lock_guard<std::mutex> lock(DefaultMutex());
+  if (DefaultCredentials() == nullptr) return grpc::InsecureChannelCredentials();
+  return DefaultCredentials();
+}
+
 bool IsLoopbackHost(absl::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);

@@ -73,6 +73,17 @@ void SetDefaultServerSecurity(ServerSecurity security);
 // no access control, loopback only).
 ServerSecurity DefaultServerSecurity();
 
+// Sets the channel credentials the process's own clients (ingestion →
+// scoring and aggregation, aggregation → ingestion) use to reach their peers:
+// TLS when the binary runs with --tls-ca (see auth::ServerAuthFlags). Call it
+// from main() before any channel is made.
+void SetDefaultChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials);
+
+// The credentials set by SetDefaultChannelCredentials; plaintext by default.
+// Service clients call it where they would call
+// grpc::InsecureChannelCredentials().
+std::shared_ptr<grpc::ChannelCredentials> DefaultChannelCredentials();
+
 // True for hosts only this machine can reach: "localhost", 127.0.0.0/8,
 // "::1" (with or without brackets). False for wildcard addresses ("0.0.0.0",
 // "[::]", "") and every other name.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
+#include "common/server/server_security.h"
 
 namespace budgetperf {
 
@@ -29,7 +30,7 @@ IngestionEvaluationSource::IngestionEvaluationSource(std::string address,
     : address_(std::move(address)),
       timeout_(timeout),
       stub_(v1::IngestionService::NewStub(
-          grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()))) {}
+          grpc::CreateChannel(address_, DefaultChannelCredentials()))) {}
 
 std::string IngestionEvaluationSource::Describe() const {
   return absl::StrCat("ingestion ", address_);

@@ -14,6 +14,7 @@
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "common/server/grpc_status.h"
+#include "common/server/server_security.h"
 
 namespace budgetperf {
 namespace {
@@ -25,7 +26,7 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+  return grpc::CreateCustomChannel(address, DefaultChannelCredentials(),
                                    args);
 }
 

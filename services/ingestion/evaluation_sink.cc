@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/server/grpc_status.h"
+#include "common/server/server_security.h"
 #include "services/ingestion/evaluation_status.h"
 
 namespace budgetperf {
@@ -35,7 +36,7 @@ GrpcEvaluationSink::GrpcEvaluationSink(Options options) : options_(std::move(opt
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   stub_ = v1::AggregationService::NewStub(
-      grpc::CreateCustomChannel(options_.address, grpc::InsecureChannelCredentials(), args));
+      grpc::CreateCustomChannel(options_.address, DefaultChannelCredentials(), args));
 }
 
 absl::StatusOr<v1::ApplyEvaluationResponse> GrpcEvaluationSink::Deliver(

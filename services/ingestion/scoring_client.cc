@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/server/grpc_status.h"
+#include "common/server/server_security.h"
 
 namespace budgetperf {
 namespace ingestion {
@@ -25,7 +26,7 @@ GrpcScorer::GrpcScorer(Options options) : options_(std::move(options)) {
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   stub_ = v1::ScoringService::NewStub(
-      grpc::CreateCustomChannel(options_.address, grpc::InsecureChannelCredentials(), args));
+      grpc::CreateCustomChannel(options_.address, DefaultChannelCredentials(), args));
 }
 
 absl::StatusOr<v1::ScoreCard> GrpcScorer::Score(const v1::EvaluationPackage& package) {

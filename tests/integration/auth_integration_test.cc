@@ -912,20 +912,32 @@ bool Shell(const std::string& command) {
   return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
 }
 
+// Writes ca.pem/ca.key and, signed by that CA for localhost and 127.0.0.1,
+// server.pem/server.key and client.pem/client.key into `dir`, with the
+// openssl command. False if openssl fails.
+bool MakeTestCertificates(const TempDir& dir) {
+  const std::string d = dir.path();
+  if (!dir.WriteFile("san.cnf", "subjectAltName=DNS:localhost,IP:127.0.0.1\n").ok()) return false;
+  if (!Shell("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout " + d +
+             "/ca.key -out " + d + "/ca.pem")) {
+    return false;
+  }
+  for (const std::string name : {"server", "client"}) {
+    if (!Shell("openssl req -newkey rsa:2048 -nodes -subj /CN=" + name + " -keyout " + d + "/" +
+               name + ".key -out " + d + "/" + name + ".csr") ||
+        !Shell("openssl x509 -req -days 1 -in " + d + "/" + name + ".csr -CA " + d +
+               "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -extfile " + d + "/san.cnf -out " +
+               d + "/" + name + ".pem")) {
+      return false;
+    }
+  }
+  return true;
+}
+
 TEST_F(AuthServerTest, MutualTls) {
   const std::string d = dir_->path();
-  const std::string san = d + "/san.cnf";
-  ASSERT_TRUE(dir_->WriteFile("san.cnf", "subjectAltName=DNS:localhost,IP:127.0.0.1\n").ok());
-  ASSERT_TRUE(Shell("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout " +
-                    d + "/ca.key -out " + d + "/ca.pem"))
+  ASSERT_TRUE(MakeTestCertificates(*dir_))
       << "openssl is needed for the TLS tests (deploy/setup.sh installs it)";
-  for (const std::string name : {"server", "client"}) {
-    ASSERT_TRUE(Shell("openssl req -newkey rsa:2048 -nodes -subj /CN=" + name + " -keyout " + d +
-                      "/" + name + ".key -out " + d + "/" + name + ".csr"));
-    ASSERT_TRUE(Shell("openssl x509 -req -days 1 -in " + d + "/" + name + ".csr -CA " + d +
-                      "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -extfile " + san + " -out " +
-                      d + "/" + name + ".pem"));
-  }
 
   GrpcServerOptions options;
   options.security = ServerSecurity{};
@@ -1165,6 +1177,77 @@ TEST(AuthBinariesTest, PlaintextBeyondLoopbackNeedsInsecure) {
   auto started = ServerProcess::Start(Bin("budget-scoring"), {"--listen=0.0.0.0:0", "--insecure"});
   ASSERT_TRUE(started.ok()) << started.status();
   EXPECT_TRUE((*started)->Terminate().ok());
+}
+
+// Mutual TLS end to end: budget-scoring serves TLS, requires client
+// certificates, and checks tokens at budget-ingestion over TLS too,
+// presenting its own certificate with its service token.
+TEST(AuthBinariesTest, MutualTlsBetweenServers) {
+  absl::StatusOr<TempDir> dir = TempDir::Create("auth-binaries-tls");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_TRUE(MakeTestCertificates(*dir)) << "openssl is needed for the TLS tests";
+  const std::string d = dir->path();
+  const std::vector<std::string> tls = {"--tls-cert=" + d + "/server.pem",
+                                        "--tls-key=" + d + "/server.key",
+                                        "--tls-ca=" + d + "/ca.pem"};
+  std::vector<std::string> ingestion_args = {"--listen=127.0.0.1:0", "--data=" + d + "/ingestion",
+                                             "--auth-store=" + d + "/auth",
+                                             "--bootstrap-admin-token-file=" + d + "/admin.token"};
+  ingestion_args.insert(ingestion_args.end(), tls.begin(), tls.end());
+  auto ingestion_process = ServerProcess::Start(Bin("budget-ingestion"), ingestion_args);
+  ASSERT_TRUE(ingestion_process.ok()) << ingestion_process.status();
+  const std::string ingestion = (*ingestion_process)->address();
+
+  ClientSecurity client;
+  client.tls_ca_file = d + "/ca.pem";
+  client.tls_cert_file = d + "/client.pem";
+  client.tls_key_file = d + "/client.key";
+  absl::StatusOr<std::string> admin = auth::ReadTokenFile(d + "/admin.token");
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  ClientSecurity as_admin = client;
+  as_admin.token = *admin;
+  v1::IssueTokenRequest issue;
+  *issue.mutable_principal() = Named(v1::PRINCIPAL_SERVICE, "budget-scoring");
+  v1::IssueTokenResponse issued;
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  grpc::Status s = v1::AuthService::NewStub(*auth::MakeClientChannel(ingestion, as_admin))
+                       ->IssueToken(&context, issue, &issued);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(auth::WritePrivateFile(d + "/scoring.token", issued.token()).ok());
+  const std::string unit = [&] {
+    v1::IssueTokenRequest r;
+    *r.mutable_principal() = Unit(UsccA());
+    v1::IssueTokenResponse response;
+    grpc::ClientContext c;
+    c.set_deadline(Deadline());
+    EXPECT_TRUE(v1::AuthService::NewStub(*auth::MakeClientChannel(ingestion, as_admin))
+                    ->IssueToken(&c, r, &response)
+                    .ok());
+    return response.token();
+  }();
+
+  std::vector<std::string> scoring_args = {"--listen=127.0.0.1:0", "--auth=" + ingestion,
+                                           "--service-token-file=" + d + "/scoring.token"};
+  scoring_args.insert(scoring_args.end(), tls.begin(), tls.end());
+  auto scoring_process = ServerProcess::Start(Bin("budget-scoring"), scoring_args);
+  ASSERT_TRUE(scoring_process.ok()) << scoring_process.status();
+  ClientSecurity as_unit = client;
+  as_unit.token = unit;
+  v1::ListProfilesRequest profiles;
+  grpc::Status listed = Unary(
+      v1::ScoringService::NewStub(*auth::MakeClientChannel((*scoring_process)->address(), as_unit)),
+      &v1::ScoringService::Stub::ListProfiles, profiles);
+  EXPECT_TRUE(listed.ok()) << listed.error_message();
+  ClientSecurity plaintext;
+  plaintext.token = unit;
+  EXPECT_FALSE(Unary(v1::ScoringService::NewStub(
+                         *auth::MakeClientChannel((*scoring_process)->address(), plaintext)),
+                     &v1::ScoringService::Stub::ListProfiles, profiles)
+                   .ok());
+
+  EXPECT_TRUE((*scoring_process)->Terminate().ok());
+  EXPECT_TRUE((*ingestion_process)->Terminate().ok());
 }
 
 }  // namespace

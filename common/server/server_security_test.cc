@@ -1,0 +1,49 @@
+#include "common/server/server_security.h"
+
+#include "gtest/gtest.h"
+
+namespace budgetperf {
+namespace {
+
+TEST(ServerSecurityTest, LoopbackHosts) {
+  for (const char* host : {"localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"0.0.0.0", "", "[::]", "::", "10.0.0.1", "128.0.0.1", "example.org",
+                           "localhost.example.org", "127.0.0.1.example.org"}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
+
+TEST(ServerSecurityTest, PlaintextIsForLoopbackUnlessInsecure) {
+  ServerSecurity security;
+  EXPECT_TRUE(MakeServerCredentials(security, "127.0.0.1").ok());
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> refused =
+      MakeServerCredentials(security, "0.0.0.0");
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
+  security.insecure = true;
+  EXPECT_TRUE(MakeServerCredentials(security, "0.0.0.0").ok());
+}
+
+TEST(ServerSecurityTest, TlsFlagsGoTogether) {
+  ServerSecurity cert_only;
+  cert_only.tls_cert_file = "/nonexistent/cert.pem";
+  EXPECT_TRUE(absl::IsInvalidArgument(MakeServerCredentials(cert_only, "127.0.0.1").status()));
+  ServerSecurity ca_only;
+  ca_only.tls_ca_file = "/nonexistent/ca.pem";
+  EXPECT_TRUE(absl::IsInvalidArgument(MakeServerCredentials(ca_only, "127.0.0.1").status()));
+  ServerSecurity unreadable;
+  unreadable.tls_cert_file = "/nonexistent/cert.pem";
+  unreadable.tls_key_file = "/nonexistent/key.pem";
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> s =
+      MakeServerCredentials(unreadable, "0.0.0.0");
+  EXPECT_TRUE(absl::IsInvalidArgument(s.status()));
+  EXPECT_NE(s.status().message().find("--tls-cert"), std::string::npos);
+}
+
+TEST(ServerSecurityTest, DefaultChannelCredentialsArePlaintextUntilSet) {
+  EXPECT_NE(DefaultChannelCredentials(), nullptr);
+}
+
+}  // namespace
+}  // namespace budgetperf
