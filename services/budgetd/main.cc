@@ -3,6 +3,13 @@
 // single machine; the separate binaries are for a real deployment.
 //
 //   budgetd --listen=127.0.0.1:7100 --data=./data
+//   budgetd --listen=0.0.0.0:7100 --data=/var/lib/budgetperf \
+//       --tls-cert=server.pem --tls-key=server.key \
+//       --auth-store=/var/lib/budgetperf/auth --bootstrap-admin-token-file=admin.token
+//
+// Takes the access-control and TLS flags of the separate binaries
+// (common/auth/server_auth_flags.h); with --auth-store it keeps the tokens and
+// serves AuthService itself, and bureaus' scope comes from its own org tree.
 //
 // Prints "listening on HOST:PORT" once serving and exits 0 on SIGTERM or
 // SIGINT after finishing the calls in flight.
@@ -12,6 +19,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/server_auth_flags.h"
 #include "common/server/grpc_server.h"
 #include "services/budgetd/budgetd_server.h"
 
@@ -39,7 +47,13 @@ int main(int argc, char** argv) {
                  "largest request or reply accepted")
       ->capture_default_str()
       ->check(CLI::Range(1024, 1 << 30));
+  budgetperf::auth::ServerAuthFlags auth_flags("budgetd");
+  auth_flags.Register(app, /*can_keep_tokens=*/true);
   CLI11_PARSE(app, argc, argv);
+  if (absl::Status s = auth_flags.Apply(); !s.ok()) {
+    std::cerr << "budgetd: " << s.message() << "\n";
+    return EXIT_FAILURE;
+  }
 
   if (!profiles_file.empty()) {
     auto profiles = budgetperf::ProfileRegistry::FromFile(profiles_file);

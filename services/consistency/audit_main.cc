@@ -9,6 +9,10 @@
 // aggregation (so that dashboards count them per node), writes --csv, and
 // prints a summary on stdout.
 //
+// With access control on, it runs as a bureau bound to --node (or an admin):
+// --token, --token-file or BUDGETPERF_TOKEN; --tls-ca (and --tls-cert,
+// --tls-key for mutual TLS) reach servers that speak TLS.
+//
 // Exit codes: 0 no error-severity finding; 1 error-severity findings (found,
 // recorded and written: a result, not a failure); 2 the audit failed (bad
 // flags or config, a service unreachable or refusing, the CSV not written).
@@ -21,6 +25,8 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "common/auth/client.h"
+#include "common/server/server_security.h"
 #include "services/consistency/audit_job.h"
 #include "services/consistency/audit_report.h"
 
@@ -82,6 +88,14 @@ int main(int argc, char** argv) {
                  "seconds each call may take (a listing's stream as a whole)")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
+  std::string token, token_file, tls_ca, tls_cert, tls_key;
+  app.add_option("--token", token,
+                 "bearer token of a bureau bound to --node's subtree, or of an admin "
+                 "(also --token-file, or the BUDGETPERF_TOKEN environment variable)");
+  app.add_option("--token-file", token_file, "file holding the token (first line)");
+  app.add_option("--tls-ca", tls_ca, "PEM CA the servers' certificates are checked against (TLS)");
+  app.add_option("--tls-cert", tls_cert, "PEM client certificate, for mutual TLS (with --tls-key)");
+  app.add_option("--tls-key", tls_key, "PEM private key of --tls-cert");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -89,6 +103,21 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitClean : kExitFailed;
   }
   options.timeout = absl::Seconds(timeout_seconds);
+  absl::StatusOr<std::string> resolved =
+      budgetperf::auth::ResolveToken(token, token_file, "BUDGETPERF_TOKEN");
+  if (!resolved.ok()) {
+    std::cerr << "budget-audit: " << resolved.status().message() << "\n";
+    return kExitFailed;
+  }
+  // The job's channels take the process's credentials and token.
+  if (!resolved->empty()) budgetperf::auth::InstallProcessToken(*resolved);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      budgetperf::auth::MakeChannelCredentials(tls_ca, tls_cert, tls_key);
+  if (!credentials.ok()) {
+    std::cerr << "budget-audit: " << credentials.status().message() << "\n";
+    return kExitFailed;
+  }
+  budgetperf::SetDefaultChannelCredentials(*std::move(credentials));
 
   budgetperf::ConsistencyConfig config;
   if (!config_path.empty()) {

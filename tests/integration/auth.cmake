@@ -7,4 +7,5 @@ budgetperf_cc_test(NAME auth_integration_test SRCS auth_integration_test.cc
     budgetperf::aggregation_service budgetperf::scoring_service budgetperf::testing
     gRPC::grpc++
   LABELS integration)
-add_dependencies(auth_integration_test budget-ingestion budget-aggregation budget-scoring budgetctl)
+add_dependencies(auth_integration_test budget-ingestion budget-aggregation budget-scoring budgetctl
+  budgetd budget-audit)

@@ -14,6 +14,8 @@
 // on a unit or node inside its subtree, a bureau on one outside it, an admin,
 // and calls with no token, a forged one, an expired one and a revoked one.
 
+#include <sys/wait.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -1168,6 +1170,96 @@ TEST(AuthBinariesTest, SplitDeployment) {
   EXPECT_TRUE((*scoring_process)->Terminate().ok());
   EXPECT_TRUE((*aggregation_process)->Terminate().ok());
   EXPECT_TRUE((*ingestion_process)->Terminate().ok());
+}
+
+// budgetd takes the same flags: it keeps the tokens itself (--auth-store),
+// places units by its own org tree, and budget-audit runs against it as the
+// district's bureau with --token-file.
+TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
+  absl::StatusOr<TempDir> dir = TempDir::Create("auth-budgetd");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  auto budgetd_process = ServerProcess::Start(
+      Bin("budgetd"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("data"),
+                       "--auth-store=" + dir->Join("auth"),
+                       "--bootstrap-admin-token-file=" + dir->Join("admin.token")});
+  ASSERT_TRUE(budgetd_process.ok()) << budgetd_process.status();
+  const std::string budgetd = (*budgetd_process)->address();
+  absl::StatusOr<std::string> admin = auth::ReadTokenFile(dir->Join("admin.token"));
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  auto channel = [&](const std::string& token) {
+    ClientSecurity security;
+    security.token = token;
+    return *auth::MakeClientChannel(budgetd, security);
+  };
+  auto issue = [&](const v1::Principal& principal) {
+    v1::IssueTokenRequest r;
+    *r.mutable_principal() = principal;
+    v1::IssueTokenResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    grpc::Status s = v1::AuthService::NewStub(channel(*admin))->IssueToken(&context, r, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.token();
+  };
+  const std::string unit = issue(Unit(UsccA()));
+  const std::string bureau = issue(Bureau("430602"));
+  const std::string other_bureau = issue(Bureau("430603"));
+  ASSERT_TRUE(auth::WritePrivateFile(dir->Join("bureau.token"), bureau).ok());
+  ASSERT_TRUE(auth::WritePrivateFile(dir->Join("other.token"), other_bureau).ok());
+
+  v1::UpsertNodesRequest nodes;
+  *nodes.add_nodes() = Node("430602", v1::NODE_KIND_DISTRICT, "", "430602");
+  *nodes.add_nodes() = Node("430602-D01", v1::NODE_KIND_DEPARTMENT, "430602", "430602");
+  *nodes.add_nodes() = Node(UsccA(), v1::NODE_KIND_UNIT, "430602-D01", "430602");
+  grpc::Status upsert = Unary(v1::AggregationService::NewStub(channel(*admin)),
+                              &v1::AggregationService::Stub::UpsertNodes, nodes);
+  ASSERT_TRUE(upsert.ok()) << upsert.error_message();
+
+  v1::SubmitRequest submit;
+  *submit.mutable_package() = ingestion::testing::PackageForUnit(kUnitA, "430602");
+  submit.mutable_package()->set_year(kYear);
+  EXPECT_EQ(Unary(v1::IngestionService::NewStub(channel("")),
+                  &v1::IngestionService::Stub::Submit, submit)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Unary(v1::IngestionService::NewStub(channel(bureau)),
+                  &v1::IngestionService::Stub::Submit, submit)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status filed =
+      Unary(v1::IngestionService::NewStub(channel(unit)), &v1::IngestionService::Stub::Submit,
+            submit);
+  ASSERT_TRUE(filed.ok()) << filed.error_message();
+
+  v1::GetRollupRequest rollup;
+  rollup.set_node_code("430602");
+  rollup.set_year(kYear);
+  EXPECT_TRUE(Unary(v1::AggregationService::NewStub(channel(bureau)),
+                    &v1::AggregationService::Stub::GetRollup, rollup)
+                  .ok());
+  EXPECT_EQ(Unary(v1::AggregationService::NewStub(channel(other_bureau)),
+                  &v1::AggregationService::Stub::GetRollup, rollup)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Unary(v1::AggregationService::NewStub(channel(unit)),
+                  &v1::AggregationService::Stub::GetRollup, rollup)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The audit: exit 0 or 1 as the district's bureau; 2 (failed) without a
+  // token or as another district's bureau.
+  const std::string audit = Bin("budget-audit") + " --ingestion=" + budgetd +
+                            " --aggregation=" + budgetd + " --node=430602 --year=" +
+                            std::to_string(kYear) + " >/dev/null 2>&1";
+  auto exit_code = [](int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; };
+  const int as_bureau =
+      exit_code(std::system((audit + " --token-file=" + dir->Join("bureau.token")).c_str()));
+  EXPECT_TRUE(as_bureau == 0 || as_bureau == 1) << as_bureau;
+  EXPECT_EQ(exit_code(std::system(audit.c_str())), 2);
+  EXPECT_EQ(exit_code(std::system((audit + " --token-file=" + dir->Join("other.token")).c_str())),
+            2);
+
+  EXPECT_TRUE((*budgetd_process)->Terminate().ok());
 }
 
 TEST(AuthBinariesTest, PlaintextBeyondLoopbackNeedsInsecure) {
