@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/text/text_table.h"
 
 namespace budgetperf {
 namespace {
@@ -37,71 +38,6 @@ int SeverityRank(v1::Severity severity) {
   }
 }
 
-// Decodes one UTF-8 code point at text[*i], advancing *i; invalid bytes
-// count as one code point each.
-char32_t NextCodePoint(absl::string_view text, size_t* i) {
-  const unsigned char c = static_cast<unsigned char>(text[*i]);
-  int length = 1;
-  char32_t cp = c;
-  if (c >= 0xF0) {
-    length = 4;
-    cp = c & 0x07;
-  } else if (c >= 0xE0) {
-    length = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xC0) {
-    length = 2;
-    cp = c & 0x1F;
-  }
-  if (*i + length > text.size()) {
-    ++*i;
-    return c;
-  }
-  for (int k = 1; k < length; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(text[*i + k]) & 0x3F);
-  }
-  *i += length;
-  return cp;
-}
-
-bool IsWide(char32_t cp) {
-  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-// Pads `text` with spaces to `width` terminal cells.
-std::string Pad(absl::string_view text, size_t width, bool right) {
-  const size_t w = DisplayWidth(text);
-  const std::string spaces(w < width ? width - w : 0, ' ');
-  return right ? absl::StrCat(spaces, text) : absl::StrCat(text, spaces);
-}
-
-std::string Render(const std::vector<std::vector<std::string>>& rows,
-                   const std::vector<bool>& right) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t c = 0; c < row.size(); ++c) {
-      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
-    }
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      if (c > 0) line += "  ";
-      const bool last = c + 1 == row.size();
-      const bool r = c < right.size() && right[c];
-      line += last && !r ? row[c] : Pad(row[c], widths[c], r);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    absl::StrAppend(&out, line, "\n");
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::string_view FindingsCsvHeader() {
@@ -118,14 +54,6 @@ std::string FindingsCsv(const std::vector<v1::Finding>& findings) {
         CsvField(f.difference()), ",", CsvField(f.message()), "\r\n");
   }
   return out;
-}
-
-size_t DisplayWidth(absl::string_view text) {
-  size_t width = 0;
-  for (size_t i = 0; i < text.size();) {
-    width += IsWide(NextCodePoint(text, &i)) ? 2 : 1;
-  }
-  return width;
 }
 
 void SortForReading(std::vector<v1::Finding>* findings,
@@ -157,11 +85,11 @@ std::string FindingsSummary(const std::vector<v1::Finding>& findings,
       if (f.severity() == v1::SEVERITY_NEEDS_EXPLANATION) ++counts->explain;
     }
   }
-  std::vector<std::vector<std::string>> rows = {
-      {"规则 rule", "错误", "警告", "需说明", "合计", "名称 title"}};
+  TextTable rows({"规则 rule", "错误", "警告", "需说明", "合计", "名称 title"});
+  for (size_t count = 1; count <= 4; ++count) rows.AlignRight(count);
   auto add = [&rows](const std::string& id, const Counts& c,
                      const std::string& title) {
-    rows.push_back({id, absl::StrCat(c.error), absl::StrCat(c.warning),
+    rows.AddRow({id, absl::StrCat(c.error), absl::StrCat(c.warning),
                     absl::StrCat(c.explain), absl::StrCat(c.total), title});
   };
   for (const v1::RuleDescriptor& rule : catalogue.rules()) {
@@ -175,20 +103,20 @@ std::string FindingsSummary(const std::vector<v1::Finding>& findings,
     if (catalogue.Find(id) == nullptr) add(id, counts, "");
   }
   add("合计 total", all, "");
-  std::string out = Render(rows, {false, true, true, true, true, false});
+  std::string out = rows.Render();
 
   if (top > 0 && !findings.empty()) {
     std::vector<v1::Finding> sorted = findings;
     SortForReading(&sorted, catalogue);
     absl::StrAppend(&out, "\n", std::min(top, sorted.size()), " of ",
                     sorted.size(), " findings, errors first:\n");
-    std::vector<std::vector<std::string>> lines;
+    TextTable lines({});
     for (size_t i = 0; i < sorted.size() && i < top; ++i) {
       const v1::Finding& f = sorted[i];
-      lines.push_back({f.unit_uscc(), f.unit_name(), f.rule_id(),
+      lines.AddRow({f.unit_uscc(), f.unit_name(), f.rule_id(),
                        std::string(SeverityName(f.severity())), f.message()});
     }
-    absl::StrAppend(&out, Render(lines, {}));
+    absl::StrAppend(&out, lines.Render());
   }
   return out;
 }

@@ -28,10 +28,6 @@ absl::string_view FindingsCsvHeader();
 // reads it (错误, 警告, 需说明); field the cell's path in the package.
 std::string FindingsCsv(const std::vector<v1::Finding>& findings);
 
-// Terminal cells `text` takes when printed: CJK and full-width characters
-// count two, other characters one.
-size_t DisplayWidth(absl::string_view text);
-
 // A table of every cross-unit and cross-year rule of `catalogue` with its
 // count of findings by severity (rules with findings of other scopes are
 // listed too), a total line, then the first `top` findings, errors first,

@@ -47,12 +47,6 @@ TEST(FindingsCsvTest, QuotesCommasQuotesAndLineBreaks) {
   EXPECT_THAT(csv, HasSubstr(",\"a, \"\"b\"\"\nc\"\r\n"));
 }
 
-TEST(DisplayWidthTest, CountsWideCharactersTwice) {
-  EXPECT_EQ(DisplayWidth("U-01"), 4u);
-  EXPECT_EQ(DisplayWidth("错误"), 4u);
-  EXPECT_EQ(DisplayWidth("（2）"), 5u);
-}
-
 TEST(FindingsSummaryTest, CountsEveryAuditRuleAndListsTopFindingsErrorsFirst) {
   const std::vector<v1::Finding> findings = {
       MakeFinding("U-03", v1::SEVERITY_WARNING, "B", "warning message"),

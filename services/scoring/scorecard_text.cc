@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "common/text/text_table.h"
 #include "services/scoring/scorer.h"
 
 namespace budgetperf {
@@ -15,92 +16,16 @@ namespace {
 
 constexpr size_t kMaxNameCells = 30;
 
-// Decodes one UTF-8 sequence at s[i]; malformed bytes count as one
-// character each, since the text only needs aligning, not validating.
-char32_t NextCodePoint(absl::string_view s, size_t* i) {
-  const unsigned char c = static_cast<unsigned char>(s[*i]);
-  size_t length = 1;
-  char32_t cp = c;
-  if (c >= 0xF0) {
-    length = 4;
-    cp = c & 0x07;
-  } else if (c >= 0xE0) {
-    length = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xC0) {
-    length = 2;
-    cp = c & 0x1F;
-  }
-  if (*i + length > s.size()) length = 1;
-  for (size_t k = 1; k < length; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(s[*i + k]) & 0x3F);
-  }
-  if (length == 1) cp = c;
-  *i += length;
-  return cp;
-}
-
-// Cells a code point takes in a terminal: CJK, full-width forms and the
-// like take two.
-size_t Cells(char32_t cp) {
-  const bool wide = (cp >= 0x1100 && cp <= 0x115F) ||
-                    (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                    (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFE30 && cp <= 0xFE4F) ||
-                    (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
-  return wide ? 2 : 1;
-}
-
-size_t Width(absl::string_view s) {
-  size_t cells = 0;
-  for (size_t i = 0; i < s.size();) cells += Cells(NextCodePoint(s, &i));
-  return cells;
-}
-
-// `s` cut to at most `cells` cells, marked with "…" when cut.
-std::string Shorten(absl::string_view s, size_t cells) {
-  if (Width(s) <= cells) return std::string(s);
-  std::string out;
-  size_t used = 0;
-  for (size_t i = 0; i < s.size();) {
-    const size_t start = i;
-    const size_t w = Cells(NextCodePoint(s, &i));
-    if (used + w + 1 > cells) break;
-    out.append(s.data() + start, i - start);
-    used += w;
-  }
-  return out + "…";
-}
-
-std::string PadRight(absl::string_view s, size_t cells) {
-  std::string out(s);
-  const size_t w = Width(s);
-  if (w < cells) out.append(cells - w, ' ');
-  return out;
-}
-
-std::string PadLeft(absl::string_view s, size_t cells) {
-  const size_t w = Width(s);
-  return w < cells ? std::string(cells - w, ' ') + std::string(s)
-                   : std::string(s);
-}
-
-struct Row {
-  std::string name, rule, weight, computed, self, gap, explanation;
-};
-
 void FormatTable(const v1::TableScore& table, std::string* out) {
   absl::StrAppend(out,
                   table.field_path() == "overall" ? "附件2 " : "附件3 ",
                   table.title(), " [", table.field_path(), "]\n");
-  std::vector<Row> rows;
-  rows.push_back({"name", "rule", "weight", "computed", "self", "gap",
-                  "explanation"});
+  TextTable rows(
+      {"name", "rule", "weight", "computed", "self", "gap", "explanation"});
+  for (size_t numeric = 2; numeric <= 5; ++numeric) rows.AlignRight(numeric);
   for (const v1::ScoreLine& line : table.lines()) {
-    rows.push_back(
-        {Shorten(line.name(), kMaxNameCells), RuleName(line.rule()),
+    rows.AddRow(
+        {ShortenToWidth(line.name(), kMaxNameCells), RuleName(line.rule()),
          FormatCentipoints(line.weight_centipoints()),
          FormatCentipoints(line.computed_centipoints()),
          line.has_self_score_centipoints()
@@ -116,7 +41,7 @@ void FormatTable(const v1::TableScore& table, std::string* out) {
     }
     absl::StrAppend(&note, "profile ",
                     FormatWeight(l1.profile_weight_centipoints()));
-    rows.push_back({Shorten(l1.name(), kMaxNameCells), "level-1 total",
+    rows.AddRow({ShortenToWidth(l1.name(), kMaxNameCells), "level-1 total",
                     FormatCentipoints(l1.filed_weight_centipoints()),
                     FormatCentipoints(l1.computed_centipoints()),
                     FormatCentipoints(l1.self_score_centipoints()),
@@ -124,28 +49,14 @@ void FormatTable(const v1::TableScore& table, std::string* out) {
                                       l1.computed_centipoints()),
                     note});
   }
-  rows.push_back({"total", "", FormatCentipoints(table.filed_weight_centipoints()),
+  rows.AddRow({"total", "", FormatCentipoints(table.filed_weight_centipoints()),
                   FormatCentipoints(table.computed_centipoints()),
                   FormatCentipoints(table.self_score_centipoints()),
                   FormatCentipoints(table.self_score_centipoints() -
                                     table.computed_centipoints()),
                   ""});
 
-  size_t widths[6] = {0, 0, 0, 0, 0, 0};
-  for (const Row& row : rows) {
-    const std::string* cells[6] = {&row.name,     &row.rule, &row.weight,
-                                   &row.computed, &row.self, &row.gap};
-    for (int c = 0; c < 6; ++c) widths[c] = std::max(widths[c], Width(*cells[c]));
-  }
-  for (const Row& row : rows) {
-    std::string text = absl::StrCat(
-        PadRight(row.name, widths[0]), "  ", PadRight(row.rule, widths[1]),
-        "  ", PadLeft(row.weight, widths[2]), "  ",
-        PadLeft(row.computed, widths[3]), "  ", PadLeft(row.self, widths[4]),
-        "  ", PadLeft(row.gap, widths[5]), "  ", row.explanation);
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    absl::StrAppend(out, text, "\n");
-  }
+  absl::StrAppend(out, rows.Render());
 
   absl::StrAppend(out, "graded ", FormatCentipoints(table.graded_centipoints()),
                   " → ", GradeName(table.grade()), "; self ",

@@ -9,7 +9,7 @@
 #include "absl/time/time.h"
 #include "budgetperf/v1/auth.grpc.pb.h"
 #include "common/auth/principal.h"
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 namespace budgetperf {
 namespace budgetctl {

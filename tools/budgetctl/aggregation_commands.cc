@@ -13,7 +13,7 @@
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "common/money/money.h"
 #include "common/money/rate.h"
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 namespace budgetperf {
 namespace budgetctl {

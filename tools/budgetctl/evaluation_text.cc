@@ -10,7 +10,7 @@
 #include "services/consistency/rule_catalogue.h"
 #include "services/scoring/scorecard_text.h"
 #include "services/scoring/scorer.h"
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 namespace budgetperf {
 namespace budgetctl {

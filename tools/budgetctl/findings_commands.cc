@@ -11,7 +11,7 @@
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "services/consistency/audit_report.h"
 #include "services/consistency/rule_catalogue.h"
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 namespace budgetperf {
 namespace budgetctl {

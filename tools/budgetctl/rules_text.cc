@@ -7,7 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "services/consistency/rule_catalogue.h"
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 namespace budgetperf {
 namespace budgetctl {

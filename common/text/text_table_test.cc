@@ -1,9 +1,8 @@
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 #include "gtest/gtest.h"
 
 namespace budgetperf {
-namespace budgetctl {
 namespace {
 
 TEST(DisplayWidthTest, CountsCjkAsTwoCells) {
@@ -11,7 +10,17 @@ TEST(DisplayWidthTest, CountsCjkAsTwoCells) {
   EXPECT_EQ(DisplayWidth("万元"), 4u);
   EXPECT_EQ(DisplayWidth("执行率 rate"), 11u);
   EXPECT_EQ(DisplayWidth("＜95％"), 6u);  // full-width forms
+  EXPECT_EQ(DisplayWidth("（2）"), 5u);
   EXPECT_EQ(DisplayWidth("\xff"), 1u);    // malformed: one narrow cell
+}
+
+TEST(DisplayWidthTest, PadsAndShortensByCells) {
+  EXPECT_EQ(PadToWidth("万元", 6), "万元  ");
+  EXPECT_EQ(PadToWidth("1.00", 6, /*align_right=*/true), "  1.00");
+  EXPECT_EQ(PadToWidth("longer", 3), "longer");
+  EXPECT_EQ(ShortenToWidth("预算执行率", 20), "预算执行率");
+  EXPECT_EQ(ShortenToWidth("预算执行率", 7), "预算执…");
+  EXPECT_EQ(ShortenToWidth("abcdef", 4), "abc…");
 }
 
 TEST(TextTableTest, AlignsColumnsByDisplayWidth) {
@@ -33,5 +42,4 @@ TEST(TextTableTest, MissingCellsAreBlankAndLinesHaveNoTrailingSpaces) {
 }
 
 }  // namespace
-}  // namespace budgetctl
 }  // namespace budgetperf

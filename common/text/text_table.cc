@@ -1,10 +1,9 @@
-#include "tools/budgetctl/text_table.h"
+#include "common/text/text_table.h"
 
 #include <algorithm>
 #include <utility>
 
 namespace budgetperf {
-namespace budgetctl {
 namespace {
 
 // Reads the code point at text[*i] and advances; a malformed byte counts as
@@ -21,19 +20,43 @@ char32_t Next(absl::string_view text, size_t* i) {
   return cp;
 }
 
-bool IsWide(char32_t cp) {
-  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-         (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
+// Hangul jamo, CJK (radicals to Yi), Hangul syllables, compatibility
+// ideographs, vertical and full-width forms, and the supplementary
+// ideographic planes take two cells.
+size_t Cells(char32_t cp) {
+  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
 }
 
 }  // namespace
 
 size_t DisplayWidth(absl::string_view text) {
   size_t cells = 0;
-  for (size_t i = 0; i < text.size();) cells += IsWide(Next(text, &i)) ? 2 : 1;
+  for (size_t i = 0; i < text.size();) cells += Cells(Next(text, &i));
   return cells;
+}
+
+std::string PadToWidth(absl::string_view text, size_t cells, bool align_right) {
+  const size_t width = DisplayWidth(text);
+  const std::string spaces(width < cells ? cells - width : 0, ' ');
+  return align_right ? spaces + std::string(text) : std::string(text) + spaces;
+}
+
+std::string ShortenToWidth(absl::string_view text, size_t cells) {
+  if (DisplayWidth(text) <= cells) return std::string(text);
+  std::string out;
+  size_t used = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t start = i;
+    const size_t width = Cells(Next(text, &i));
+    if (used + width + 1 > cells) break;  // room for the "…"
+    out.append(text.data() + start, i - start);
+    used += width;
+  }
+  return out + "…";
 }
 
 TextTable::TextTable(std::vector<std::string> headings)
@@ -77,5 +100,4 @@ std::string TextTable::Render() const {
   return out;
 }
 
-}  // namespace budgetctl
 }  // namespace budgetperf

@@ -1,8 +1,8 @@
-#ifndef BUDGETPERF_TOOLS_BUDGETCTL_TEXT_TABLE_H_
-#define BUDGETPERF_TOOLS_BUDGETCTL_TEXT_TABLE_H_
+#ifndef BUDGETPERF_COMMON_TEXT_TEXT_TABLE_H_
+#define BUDGETPERF_COMMON_TEXT_TEXT_TABLE_H_
 
 // Plain-text tables for terminals, aligned for CJK characters (two cells
-// wide), as budgetctl prints them.
+// wide), as budgetctl, the scorecard and the audit summary print them.
 //
 //   TextTable table({"版本 version", "状态 status", "得分 score"});
 //   table.AlignRight(2);
@@ -15,10 +15,17 @@
 #include "absl/strings/string_view.h"
 
 namespace budgetperf {
-namespace budgetctl {
 
-// Terminal cells `text` takes: CJK and full-width characters count two.
+// Terminal cells `text` takes: CJK and full-width characters count two; a
+// malformed UTF-8 byte counts as one narrow character.
 size_t DisplayWidth(absl::string_view text);
+
+// `text` padded with spaces to `cells` terminal cells, on the left when
+// `align_right` (numbers), else on the right; unchanged when already wider.
+std::string PadToWidth(absl::string_view text, size_t cells, bool align_right = false);
+
+// `text` cut to at most `cells` terminal cells, ending in "…" when cut.
+std::string ShortenToWidth(absl::string_view text, size_t cells);
 
 class TextTable {
  public:
@@ -41,7 +48,6 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-}  // namespace budgetctl
 }  // namespace budgetperf
 
-#endif  // BUDGETPERF_TOOLS_BUDGETCTL_TEXT_TABLE_H_
+#endif  // BUDGETPERF_COMMON_TEXT_TEXT_TABLE_H_
