@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -31,6 +32,18 @@ std::string Rate(bool present, int64_t bp) { return present ? FormatBasisPoints(
 std::string Points(bool present, int64_t centipoints) {
   if (!present) return "—";
   return absl::StrCat(centipoints / 100, ".", centipoints % 100 < 10 ? "0" : "", centipoints % 100);
+}
+
+// A measure's value in the unit its name ends with ("…_fen" in 万元,
+// "…_bp" as a percentage, "…_centipoints" in points), counts as they are.
+std::string MeasureValue(absl::string_view measure, int64_t value) {
+  if (absl::EndsWith(measure, "_fen")) return Wan(value);
+  if (absl::EndsWith(measure, "_bp")) return FormatBasisPoints(value);
+  if (absl::EndsWith(measure, "_centipoints")) {
+    const std::string magnitude = Points(true, value < 0 ? -value : value);
+    return value < 0 ? "-" + magnitude : magnitude;
+  }
+  return absl::StrCat(value);
 }
 
 std::string CsvCell(const std::string& cell) {
@@ -387,13 +400,14 @@ void AddAggregationCommands(CLI::App& app, const GlobalOptions& options, int* ex
       std::vector<std::vector<std::string>> rows;
       for (const v1::MeasureChange& change : response.changes()) {
         if (measures->empty() && change.has_change() && change.change() == 0) continue;
-        rows.push_back({change.measure(),
-                        change.has_value_a() ? absl::StrCat(change.value_a()) : "—",
-                        change.has_value_b() ? absl::StrCat(change.value_b()) : "—",
-                        change.has_change() ? absl::StrCat(change.change()) : "—",
+        const std::string& m = change.measure();
+        rows.push_back({m, change.has_value_a() ? MeasureValue(m, change.value_a()) : "—",
+                        change.has_value_b() ? MeasureValue(m, change.value_b()) : "—",
+                        change.has_change() ? MeasureValue(m, change.change()) : "—",
                         Rate(change.has_change_bp(), change.change_bp())});
       }
-      PrintTable({"measure (raw units: fen, bp, centipoints)", absl::StrCat(*year_a),
+      // --csv keeps the same formatted cells; --json has the raw integers.
+      PrintTable({"measure (_fen in 万元, _bp in %, _centipoints in points)", absl::StrCat(*year_a),
                   absl::StrCat(*year_b), "change", "change %"},
                  rows, *out, {1, 2, 3, 4});
     });
