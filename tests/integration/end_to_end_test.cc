@@ -332,6 +332,10 @@ TEST_F(EndToEndTest, SplitServicesAndBudgetdGiveTheSameResults) {
   EXPECT_NE(split.audit_csv.find(",Y-01,"), std::string::npos) << split.audit_csv;
   EXPECT_NE(split.audit_csv.find(",Y-02,"), std::string::npos) << split.audit_csv;
   EXPECT_EQ(split.district_rollups[kYear].measures().units().filed(), kFilers);
+  // Departments file their own packages and are expected to: all filed is
+  // 100%, not 15 of 12.
+  EXPECT_EQ(split.district_rollups[kYear].measures().units().expected(), kFilers);
+  EXPECT_EQ(split.district_rollups[kYear].measures().units().filed_share_bp(), 10000);
   EXPECT_EQ(split.drilldown.total_children(), kDepartments);
 
   // And both deployments agree on all of it.
