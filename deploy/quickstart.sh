@@ -71,7 +71,7 @@ echo
 echo "== Drilldown: its departments by amount executed"
 "${CTL[@]}" drilldown 430602 2023 --sort funds.executed_fen --desc
 echo
-echo "== Findings recorded for 430602, 2023: $("${CTL[@]}" findings --aggregation="$ADDR" --node 430602 --year 2023 --csv | tail -n +2 | wc -l) (cross-unit audit)"
+echo "== Findings recorded for 430602, 2023: $("${CTL[@]}" findings --node 430602 --year 2023 --csv | tail -n +2 | wc -l) (cross-unit audit)"
 
 cat <<EOF
 
@@ -80,7 +80,7 @@ Try:
   $BIN/budgetctl --server=$ADDR get 12430602MB1C04587D 2023     # the seed unit: versions, findings, scorecard
   $BIN/budgetctl --server=$ADDR coverage 430602 2023           # who has not filed
   $BIN/budgetctl --server=$ADDR compare 430602 2022 2023       # year on year
-  $BIN/budgetctl --server=$ADDR findings --aggregation=$ADDR --node 430602 --year 2023
+  $BIN/budgetctl --server=$ADDR findings --node 430602 --year 2023
   $BIN/budgetctl rules                                         # the consistency catalogue
 Stop it with:  kill \$(cat $DATA/budgetd.pid)
 EOF

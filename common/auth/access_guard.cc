@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "budgetperf/v1/admin.grpc.pb.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/auth.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
@@ -285,6 +286,23 @@ class GuardedAuth final : public v1::AuthService::CallbackService {
   v1::AuthService::CallbackService* const inner_;
 };
 
+class GuardedAdmin final : public v1::AdminService::CallbackService {
+ public:
+  GuardedAdmin(AccessGuard* guard, v1::AdminService::CallbackService* inner)
+      : guard_(guard), inner_(inner) {}
+
+  grpc::ServerUnaryReactor* Checkpoint(grpc::CallbackServerContext* c,
+                                       const v1::CheckpointRequest* q,
+                                       v1::CheckpointResponse* r) override {
+    static const std::string m = Method(v1::AdminService::service_full_name(), "Checkpoint");
+    return GuardUnary(guard_, m, c, q, [&] { return inner_->Checkpoint(c, q, r); });
+  }
+
+ private:
+  AccessGuard* const guard_;
+  v1::AdminService::CallbackService* const inner_;
+};
+
 // Every AggregationService method is unary; one line each.
 class GuardedAggregation final : public v1::AggregationService::CallbackService {
  public:
@@ -351,10 +369,13 @@ absl::StatusOr<std::unique_ptr<grpc::Service>> AccessGuard::Guard(grpc::Service*
   if (auto* s = dynamic_cast<v1::AuthService::CallbackService*>(service)) {
     return std::unique_ptr<grpc::Service>(new GuardedAuth(this, s));
   }
+  if (auto* s = dynamic_cast<v1::AdminService::CallbackService*>(service)) {
+    return std::unique_ptr<grpc::Service>(new GuardedAdmin(this, s));
+  }
   return absl::FailedPreconditionError(
       "a service without an access policy cannot be served with access control on (the guard "
-      "knows the callback services of IngestionService, AggregationService, ScoringService and "
-      "AuthService)");
+      "knows the callback services of IngestionService, AggregationService, ScoringService, "
+      "AuthService and AdminService)");
 }
 
 absl::StatusOr<v1::Principal> AccessGuard::Authenticate(const absl::string_view* authorization) {

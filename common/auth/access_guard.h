@@ -71,7 +71,7 @@ class AccessGuard final : public ServiceGuard {
   explicit AccessGuard(Options options);
 
   // See ServiceGuard: wraps IngestionService, ScoringService,
-  // AggregationService and AuthService callback services. Wrapping an
+  // AggregationService, AuthService and AdminService callback services. Wrapping an
   // AggregationService (IngestionService) also makes its org tree (its
   // units' divisions) a source of bureau scope.
   absl::StatusOr<std::unique_ptr<grpc::Service>> Guard(grpc::Service* service) override;

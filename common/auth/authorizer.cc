@@ -55,6 +55,7 @@ std::vector<MethodPolicy> BuildPolicies() {
   const std::string scoring = "budgetperf.v1.ScoringService";
   const std::string aggregation = "budgetperf.v1.AggregationService";
   const std::string auth = "budgetperf.v1.AuthService";
+  const std::string admin = "budgetperf.v1.AdminService";
   const uint32_t everyone = kUnits | kBureaus | kAdmins | kServices;
   std::vector<MethodPolicy> p;
   auto add = [&](const std::string& service, const char* method, uint32_t kinds, CheckFn check,
@@ -167,6 +168,9 @@ std::vector<MethodPolicy> BuildPolicies() {
   add(auth, "ListTokens", kAdmins, nullptr, "admin");
   add(auth, "RevokeToken", kAdmins, nullptr, "admin");
   add(auth, "Authenticate", kServices, nullptr, "service (servers checking their callers)");
+
+  // --- administration: writes copies of whole stores on the server's disk ----------------
+  add(admin, "Checkpoint", kAdmins, nullptr, "admin");
   return p;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_replace.h"
+#include "budgetperf/v1/admin.pb.h"
 #include "budgetperf/v1/aggregation.pb.h"
 #include "budgetperf/v1/auth.pb.h"
 #include "budgetperf/v1/ingestion.pb.h"
@@ -85,7 +86,8 @@ class AuthorizerTest : public ::testing::Test {
 TEST(PolicyTableTest, CoversEveryMethodOfEveryService) {
   const google::protobuf::FileDescriptor* files[] = {
       v1::SubmitRequest::descriptor()->file(), v1::ScoreRequest::descriptor()->file(),
-      v1::GetRollupRequest::descriptor()->file(), v1::Principal::descriptor()->file()};
+      v1::GetRollupRequest::descriptor()->file(), v1::Principal::descriptor()->file(),
+      v1::CheckpointRequest::descriptor()->file()};
   size_t methods = 0;
   for (const google::protobuf::FileDescriptor* file : files) {
     for (int s = 0; s < file->service_count(); ++s) {

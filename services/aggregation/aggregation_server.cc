@@ -44,11 +44,15 @@ absl::StatusOr<std::unique_ptr<AggregationServer>> AggregationServer::Start(Opti
   if (!opened.ok()) return opened.status();
   std::unique_ptr<AggregationServer> server = *std::move(opened);
 
+  server->checkpointer_ = std::make_unique<admin::Checkpointer>(
+      std::vector<admin::Checkpointer::Store>{{"aggregation", server->aggregator_->db()}});
+  server->admin_ = std::make_unique<admin::AdminServiceImpl>(server->checkpointer_.get());
+
   GrpcServerOptions grpc_options;
   grpc_options.listen = listen;
   grpc_options.max_message_bytes = max_message_bytes;
   absl::StatusOr<std::unique_ptr<GrpcServer>> grpc_server =
-      GrpcServer::Start(grpc_options, {server->service_.get()});
+      GrpcServer::Start(grpc_options, {server->service_.get(), server->admin_.get()});
   if (!grpc_server.ok()) return grpc_server.status();
   server->server_ = *std::move(grpc_server);
   server->server_->SetServing("", true);

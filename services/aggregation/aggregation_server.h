@@ -2,7 +2,8 @@
 #define BUDGETPERF_SERVICES_AGGREGATION_AGGREGATION_SERVER_H_
 
 // A running budget-aggregation server: the Aggregator on its RocksDB folder
-// and AggregationServiceImpl on its own port, with the gRPC health service
+// and AggregationServiceImpl on its own port, with AdminService (checkpoints
+// of the store under DIR/aggregation), the gRPC health service
 // (the server and "budgetperf.v1.AggregationService" report SERVING) and
 // server reflection.
 //
@@ -19,6 +20,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/admin/admin_service.h"
+#include "common/admin/checkpointer.h"
 #include "common/server/grpc_server.h"
 #include "services/aggregation/aggregation_service.h"
 #include "services/aggregation/aggregator.h"
@@ -81,6 +84,9 @@ class AggregationServer {
   std::unique_ptr<Aggregator> aggregator_;
   std::unique_ptr<EvaluationSource> source_;
   std::unique_ptr<AggregationServiceImpl> service_;
+  // Backups of the store (AdminService; Start only: budgetd serves its own).
+  std::unique_ptr<admin::Checkpointer> checkpointer_;
+  std::unique_ptr<admin::AdminServiceImpl> admin_;
   std::unique_ptr<GrpcServer> server_;
   bool shut_down_ = false;
 };

@@ -220,6 +220,9 @@ class AggregationStore {
   // Every node version stored, by (code, valid_from_year).
   absl::StatusOr<std::vector<v1::OrgNode>> LoadNodes();
 
+  // The database itself, for backups (common/admin's Checkpointer).
+  rocksdb::DB* db() const { return db_.get(); }
+
  private:
   AggregationStore(const Options& options, rocksdb::DB* db,
                    std::vector<rocksdb::ColumnFamilyHandle*> handles);

@@ -75,6 +75,9 @@ class Aggregator {
   Aggregator(const Aggregator&) = delete;
   Aggregator& operator=(const Aggregator&) = delete;
 
+  // The store's database, for backups (common/admin's Checkpointer).
+  rocksdb::DB* db() const { return store_->db(); }
+
   // ---- The tree -----------------------------------------------------------
 
   // Adds or replaces node versions, all checked first (INVALID_ARGUMENT

@@ -166,7 +166,7 @@ std::shared_ptr<const OrgTree::YearView> OrgTree::BuildView(int32_t year) const 
       }
       int64_t count = 0;
       const v1::OrgNode* node = NodeAt(frame.code, year);
-      if (node != nullptr && node->kind() == v1::NODE_KIND_UNIT) count = 1;
+      if (node != nullptr && ExpectedToFile(*node)) count = 1;
       if (children_it != view->children.end()) {
         for (const std::string& child : children_it->second) {
           auto c = view->expected_units.find(child);
@@ -205,6 +205,18 @@ std::vector<std::string> OrgTree::SubtreeAt(absl::string_view code, int32_t year
     out.push_back(std::move(current));
   }
   return out;
+}
+
+bool OrgTree::ExpectedToFile(const v1::OrgNode& node) {
+  switch (node.kind()) {
+    case v1::NODE_KIND_UNIT:
+      return true;
+    case v1::NODE_KIND_DEPARTMENT:
+      // Its code is a USCC: a budget unit that files its own package.
+      return ValidateUscc(node.code()).ok();
+    default:
+      return false;
+  }
 }
 
 int64_t OrgTree::ExpectedUnits(absl::string_view code, int32_t year) const {

@@ -92,9 +92,19 @@ class OrgTree {
   // `code` and every descendant in force in `year`, parents before children.
   std::vector<std::string> SubtreeAt(absl::string_view code, int32_t year) const;
 
-  // The UNIT nodes in force in `year` in the subtree of `code` (itself
-  // included if a unit).
+  // The expected filers (ExpectedToFile) in force in `year` in the subtree
+  // of `code`, itself included (应报单位数).
   int64_t ExpectedUnits(absl::string_view code, int32_t year) const;
+
+  // Whether a node is expected to file a package of its own: every UNIT, and
+  // a DEPARTMENT whose code is a USCC. A department (主管部门) is a budget
+  // unit itself and files its own package (部门本级) besides its units';
+  // that package rolls up at the department's node, since a package is
+  // placed by its USCC. So a bureau counting 应报 against 已报 must count such
+  // departments too, or more would have filed than were expected (56 of 50).
+  // A department coded otherwise ("430602-D01") is a grouping only: nothing
+  // can be filed under its code, so nothing is expected of it.
+  static bool ExpectedToFile(const v1::OrgNode& node);
 
   // Every code that lies under one of `roots` (or is one) through the parent
   // links of any version: the codes whose ancestors in some year may change
@@ -119,7 +129,7 @@ class OrgTree {
   struct YearView {
     // code → children in force, by code; "" → the roots.
     absl::flat_hash_map<std::string, std::vector<std::string>> children;
-    // code → UNIT nodes in its subtree.
+    // code → expected filers in its subtree (ExpectedToFile).
     absl::flat_hash_map<std::string, int64_t> expected_units;
   };
 

@@ -61,6 +61,24 @@ TEST_F(OrgTreeTest, ChildrenAndExpectedUnitsPerYear) {
   EXPECT_THAT(tree_.SubtreeAt("D2", 1990), ElementsAre("D2"));
 }
 
+// A department coded by its USCC is a budget unit that files its own
+// package (部门本级) at its node: it is expected, like its units, so that the
+// filed share never passes 100% when every one of them files. Departments
+// coded otherwise only group units.
+TEST_F(OrgTreeTest, DepartmentsCodedByAUsccAreExpectedFilersToo) {
+  const std::string department = MakeUscc("430602", 10);
+  const std::string unit = MakeUscc("430602", 11);
+  tree_.Put(Node(department, v1::NODE_KIND_DEPARTMENT, "430602"));
+  tree_.Put(Node(unit, v1::NODE_KIND_UNIT, department));
+  EXPECT_TRUE(OrgTree::ExpectedToFile(*tree_.NodeAt(department, 2023)));
+  EXPECT_TRUE(OrgTree::ExpectedToFile(*tree_.NodeAt(unit, 2023)));
+  EXPECT_FALSE(OrgTree::ExpectedToFile(*tree_.NodeAt("D1", 2023)));
+  EXPECT_FALSE(OrgTree::ExpectedToFile(*tree_.NodeAt("430602", 2023)));
+  EXPECT_EQ(tree_.ExpectedUnits(department, 2023), 2);  // itself and its unit
+  EXPECT_EQ(tree_.ExpectedUnits("D1", 2023), 2);        // its two units only
+  EXPECT_EQ(tree_.ExpectedUnits("430602", 2023), 4);
+}
+
 TEST_F(OrgTreeTest, UnassignedNodesHangUnderTheShallowestNodeOfTheirDivision) {
   tree_.Put(OrgTree::MakeUnassignedNode("430602"));
   tree_.Put(OrgTree::MakeUnassignedNode("430603"));

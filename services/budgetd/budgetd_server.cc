@@ -37,12 +37,20 @@ absl::StatusOr<std::unique_ptr<BudgetdServer>> BudgetdServer::Start(Options opti
   ASSIGN_OR_RETURN(s->ingestion_, ingestion::IngestionServer::Open(std::move(ingestion)));
   s->source_->Attach(s->ingestion_->ingestor());
 
+  // Aggregation's store first: a delivery that lands after its checkpoint is
+  // then still in ingestion's (delivered already, so not in its outbox), and
+  // Recompute, which re-applies from ingestion, mends exactly that. The other
+  // order could leave aggregation with versions ingestion's copy lacks.
+  s->checkpointer_ = std::make_unique<admin::Checkpointer>(std::vector<admin::Checkpointer::Store>{
+      {"aggregation", s->aggregation_->aggregator()->db()}, {"ingestion", s->ingestion_->db()}});
+  s->admin_ = std::make_unique<admin::AdminServiceImpl>(s->checkpointer_.get());
+
   GrpcServerOptions grpc_options;
   grpc_options.listen = options.listen;
   grpc_options.max_message_bytes = options.max_message_bytes;
   ASSIGN_OR_RETURN(s->server_,
                    GrpcServer::Start(grpc_options, {s->ingestion_->service(), s->scoring_.get(),
-                                                    s->aggregation_->service()}));
+                                                    s->aggregation_->service(), s->admin_.get()}));
   s->server_->SetServing("", true);
   s->server_->SetServing(v1::IngestionService::service_full_name(), true);
   s->server_->SetServing(v1::ScoringService::service_full_name(), true);

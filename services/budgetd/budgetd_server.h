@@ -19,6 +19,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/admin/admin_service.h"
+#include "common/admin/checkpointer.h"
 #include "common/server/grpc_server.h"
 #include "services/aggregation/aggregation_server.h"
 #include "services/budgetd/in_process.h"
@@ -69,6 +71,9 @@ class BudgetdServer {
   InProcessEvaluationSource* source_ = nullptr;  // owned by aggregation_
   std::unique_ptr<AggregationServer> aggregation_;
   std::unique_ptr<ingestion::IngestionServer> ingestion_;
+  // Backups of both stores (AdminService): DIR/aggregation, DIR/ingestion.
+  std::unique_ptr<admin::Checkpointer> checkpointer_;
+  std::unique_ptr<admin::AdminServiceImpl> admin_;
   std::unique_ptr<GrpcServer> server_;
   bool shut_down_ = false;
 };

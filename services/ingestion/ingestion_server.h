@@ -3,9 +3,9 @@
 
 // A running budget-ingestion server: the store, the scoring client, the
 // aggregation sink, the outbox dispatcher, the Ingestor and
-// IngestionServiceImpl on one port, with
-// the gRPC health service (the server and "budgetperf.v1.IngestionService"
-// report SERVING) and server reflection.
+// IngestionServiceImpl on one port, with AdminService (checkpoints of the
+// store under DIR/ingestion), the gRPC health service (the server and
+// "budgetperf.v1.IngestionService" report SERVING) and server reflection.
 //
 //   IngestionServer::Options options;
 //   options.listen = "127.0.0.1:0";
@@ -22,6 +22,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/admin/admin_service.h"
+#include "common/admin/checkpointer.h"
 #include "common/server/grpc_server.h"
 #include "services/consistency/consistency_config.h"
 #include "services/ingestion/evaluation_sink.h"
@@ -83,6 +85,8 @@ class IngestionServer {
   // The service to register on a server (Open) and the logic behind it.
   grpc::Service* service() { return service_.get(); }
   Ingestor* ingestor() { return ingestor_.get(); }
+  // The store's database, for backups (budgetd's AdminService).
+  rocksdb::DB* db() { return store_->db(); }
 
   // Starts (StopBackground stops) the outbox dispatcher: scoring and
   // delivery retries. Start calls it once serving.
@@ -121,6 +125,9 @@ class IngestionServer {
   std::unique_ptr<Ingestor> ingestor_;
   std::unique_ptr<WorkQueue> work_;
   std::unique_ptr<IngestionServiceImpl> service_;
+  // Backups of the store (AdminService; Start only: budgetd serves its own).
+  std::unique_ptr<admin::Checkpointer> checkpointer_;
+  std::unique_ptr<admin::AdminServiceImpl> admin_;
   std::unique_ptr<GrpcServer> server_;
   bool shut_down_ = false;
 };

@@ -13,17 +13,11 @@
 //   - With ingestion unreachable it exits 2.
 
 #include <grpcpp/grpcpp.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -35,6 +29,7 @@
 #include "common/codes/uscc.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
@@ -44,6 +39,10 @@ namespace {
 
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using testing::CommandRun;
+using testing::FreePort;
+using testing::ReadFile;
+using testing::RunCommand;
 using testing::ServerProcess;
 using testing::TempDir;
 
@@ -56,53 +55,6 @@ std::string Binary(const std::string& name) { return std::string(BUDGETPERF_BIN_
 
 void SetDeadline(grpc::ClientContext* context, int seconds = 60) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-}
-
-// A port nothing listens on right now (the kernel's pick for port 0).
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A command's exit code and what it printed.
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs `binary` with `args` (no shell word splitting: each argument is
-// single-quoted), stdout and stderr to files in `dir`.
-CommandRun RunBinary(const TempDir& dir, const std::string& binary,
-                     const std::vector<std::string>& args) {
-  std::string command = "'" + binary + "'";
-  for (const std::string& arg : args) absl::StrAppend(&command, " '", arg, "'");
-  const std::string out = dir.Join("run.out");
-  const std::string err = dir.Join("run.err");
-  absl::StrAppend(&command, " >'", out, "' 2>'", err, "'");
-  const int status = std::system(command.c_str());
-  CommandRun run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = ReadFile(out);
-  run.err = ReadFile(err);
-  return run;
 }
 
 // (rule, unit, field) of each line of a findings CSV, sorted; the header is
@@ -255,7 +207,7 @@ class AuditIntegrationTest : public ::testing::Test {
   }
 
   CommandRun Audit(const std::string& ingestion_address, const std::string& csv) {
-    return RunBinary(
+    return RunCommand(
         *dir_, Binary("budget-audit"),
         {"--ingestion=" + ingestion_address, "--aggregation=" + aggregation_->address(),
          "--node=430602", absl::StrCat("--year=", kYear), "--csv", csv, "--timeout=30"});
@@ -352,14 +304,14 @@ TEST_F(AuditIntegrationTest, PlantedAnomaliesExitOneAndAreRecorded) {
 
   // budgetctl lists what aggregation recorded.
   const CommandRun listed =
-      RunBinary(*dir_, Binary("budgetctl"),
-                {"findings", "--aggregation=" + aggregation_->address(), "--node", kDistrict,
-                 "--year", absl::StrCat(kYear), "--csv"});
+      RunCommand(*dir_, Binary("budgetctl"),
+                 {"findings", "--aggregation=" + aggregation_->address(), "--node", kDistrict,
+                  "--year", absl::StrCat(kYear), "--csv"});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(CsvKeys(listed.out), ElementsAreArray(planted)) << listed.out;
-  const CommandRun table = RunBinary(*dir_, Binary("budgetctl"),
-                                     {"findings", "--aggregation=" + aggregation_->address(),
-                                      "--node", kDistrict, "--year", absl::StrCat(kYear)});
+  const CommandRun table = RunCommand(*dir_, Binary("budgetctl"),
+                                      {"findings", "--aggregation=" + aggregation_->address(),
+                                       "--node", kDistrict, "--year", absl::StrCat(kYear)});
   EXPECT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("5 错误 error, 1 警告 warning"));
 }
@@ -386,9 +338,9 @@ TEST_F(AuditIntegrationTest, UnreachableIngestionExitsTwo) {
   EXPECT_THAT(run.err, HasSubstr("ingestion at 127.0.0.1:"));
   // An unknown node is a failure too.
   const CommandRun unknown =
-      RunBinary(*dir_, Binary("budget-audit"),
-                {"--ingestion=" + ingestion_->address(), "--aggregation=" + aggregation_->address(),
-                 "--node=999999", "--year=2023"});
+      RunCommand(*dir_, Binary("budget-audit"),
+                 {"--ingestion=" + ingestion_->address(),
+                  "--aggregation=" + aggregation_->address(), "--node=999999", "--year=2023"});
   EXPECT_EQ(unknown.exit_code, 2) << unknown.out << unknown.err;
 }
 

@@ -5,6 +5,7 @@
 budgetperf_cc_test(NAME auth_integration_test SRCS auth_integration_test.cc
   DEPS budgetperf::auth budgetperf::ingestion_service budgetperf::ingestion_test_packages
     budgetperf::aggregation_service budgetperf::scoring_service budgetperf::testing
+    budgetperf::admin
     gRPC::grpc++
   LABELS integration)
 add_dependencies(auth_integration_test budget-ingestion budget-aggregation budget-scoring budgetctl

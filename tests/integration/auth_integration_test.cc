@@ -3,7 +3,8 @@
 // The servers are built in-process from the real service classes, each
 // behind the AccessGuard on a real socket, arranged as a split deployment:
 //
-//   front        IngestionService + ScoringService + AuthService, with the
+//   front        IngestionService + ScoringService + AuthService +
+//                AdminService (checkpoints of the ingestion store), with the
 //                token store (TokenManager: local checks) and bureau scope
 //                by the division codes of the units' filings;
 //   aggregation  AggregationService, checking tokens at the front
@@ -35,10 +36,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "budgetperf/v1/admin.grpc.pb.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/auth.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
+#include "common/admin/admin_service.h"
+#include "common/admin/checkpointer.h"
 #include "common/auth/access_guard.h"
 #include "common/auth/auth_service.h"
 #include "common/auth/auth_store.h"
@@ -155,6 +159,8 @@ struct Deployment {
   std::unique_ptr<ingestion::WorkQueue> work;
   std::unique_ptr<ingestion::IngestionServiceImpl> ingestion_service;
   std::unique_ptr<ScoringServiceImpl> scoring_service;
+  std::unique_ptr<admin::Checkpointer> checkpointer;
+  std::unique_ptr<admin::AdminServiceImpl> admin_service;
   std::shared_ptr<AccessGuard> front_guard;
   std::unique_ptr<GrpcServer> front;
 
@@ -191,6 +197,9 @@ struct Deployment {
   }
   std::unique_ptr<v1::ScoringService::Stub> Scoring(const std::string& token) {
     return v1::ScoringService::NewStub(Channel(front->address(), token));
+  }
+  std::unique_ptr<v1::AdminService::Stub> Admin(const std::string& token) {
+    return v1::AdminService::NewStub(Channel(front->address(), token));
   }
   std::unique_ptr<v1::AggregationService::Stub> Aggregation(const std::string& token) {
     return v1::AggregationService::NewStub(Channel(aggregation->address(), token));
@@ -245,6 +254,9 @@ class AuthIntegrationTest : public ::testing::Test {
         std::make_unique<ingestion::IngestionServiceImpl>(d_->ingestor.get(), d_->work.get());
     d_->scoring_service =
         std::make_unique<ScoringServiceImpl>(std::make_shared<const ProfileRegistry>());
+    d_->checkpointer = std::make_unique<admin::Checkpointer>(
+        std::vector<admin::Checkpointer::Store>{{"ingestion", d_->ingestion_store->db()}});
+    d_->admin_service = std::make_unique<admin::AdminServiceImpl>(d_->checkpointer.get());
 
     AccessGuard::Options front_options;
     front_options.verifier = std::shared_ptr<TokenManager>(d_->tokens.get(), [](auto*) {});
@@ -255,9 +267,9 @@ class AuthIntegrationTest : public ::testing::Test {
     GrpcServerOptions front_server;
     front_server.security = ServerSecurity{};
     front_server.security->guard = d_->front_guard;
-    absl::StatusOr<std::unique_ptr<GrpcServer>> front = GrpcServer::Start(
-        front_server,
-        {d_->ingestion_service.get(), d_->scoring_service.get(), d_->auth_service.get()});
+    absl::StatusOr<std::unique_ptr<GrpcServer>> front =
+        GrpcServer::Start(front_server, {d_->ingestion_service.get(), d_->scoring_service.get(),
+                                         d_->auth_service.get(), d_->admin_service.get()});
     ASSERT_TRUE(front.ok()) << front.status();
     d_->front = *std::move(front);
 
@@ -532,6 +544,12 @@ std::vector<std::pair<std::string, Op>> Ops() {
     v1::ListTokensRequest r;
     return Unary(d->Auth(token), &v1::AuthService::Stub::ListTokens, r);
   });
+  ops.emplace_back("Checkpoint", [](Deployment* d, const std::string& token, const Target&) {
+    static std::atomic<int> backups{0};
+    v1::CheckpointRequest r;
+    r.set_dir(d->dir->Join(absl::StrCat("backup-", ++backups)));
+    return Unary(d->Admin(token), &v1::AdminService::Stub::Checkpoint, r);
+  });
   ops.emplace_back("RevokeToken", [](Deployment* d, const std::string& token, const Target& t) {
     absl::StatusOr<auth::TokenParts> victim =
         auth::ParseToken(Issue(d->tokens.get(), Unit(t.uscc)));
@@ -556,7 +574,7 @@ std::map<std::string, std::vector<Expect>> Expectations() {
       {"RecordFindings", {D, D, O, D, O}},  {"GetFindings", {O, D, O, D, O}},
       {"UpsertNodes", {D, D, O, D, O}},     {"MoveNode", {D, D, O, D, O}},
       {"IssueToken", {D, D, D, D, O}},      {"ListTokens", {D, D, D, D, O}},
-      {"RevokeToken", {D, D, D, D, O}},
+      {"RevokeToken", {D, D, D, D, O}},     {"Checkpoint", {D, D, D, D, O}},
   };
 }
 
@@ -578,7 +596,7 @@ TEST_F(AuthIntegrationTest, WholeMatrix) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 15 * 9);
+  EXPECT_EQ(cells, 16 * 9);
 }
 
 // Bad tokens never reach a handler: nothing they sent is stored.

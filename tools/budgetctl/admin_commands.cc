@@ -6,7 +6,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "budgetperf/v1/admin.grpc.pb.h"
 #include "budgetperf/v1/auth.grpc.pb.h"
 #include "common/auth/principal.h"
 #include "common/text/text_table.h"
@@ -29,6 +31,8 @@ struct AdminArgs {
   bool all = false;
   // revoke
   std::string token_id;
+  // checkpoint
+  std::string dir;
 };
 
 std::string When(int64_t unix_ms) {
@@ -125,6 +129,43 @@ int RunRevoke(const GlobalOptions& options, const AdminArgs& args, const std::st
   return kExitOk;
 }
 
+// 1536 → "1.5 KiB".
+std::string Bytes(int64_t bytes) {
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = -1;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    ++unit;
+  }
+  return absl::StrFormat("%.1f %s", value, units[unit]);
+}
+
+int RunCheckpoint(const GlobalOptions& options, const AdminArgs& args) {
+  v1::CheckpointRequest request;
+  request.set_dir(args.dir);
+  auto stub = v1::AdminService::NewStub(MakeChannel(options.server));
+  auto context = MakeContext(options);
+  v1::CheckpointResponse response;
+  grpc::Status status = stub->Checkpoint(context.get(), request, &response);
+  if (!status.ok()) return ReportRpcError(options.server, status);
+  if (options.json) {
+    std::cout << ToJson(response);
+    return kExitOk;
+  }
+  TextTable table({"store", "folder (on the server)", "sequence", "size", "files"});
+  table.AlignRight(2);
+  table.AlignRight(3);
+  table.AlignRight(4);
+  for (const v1::StoreCheckpoint& store : response.stores()) {
+    table.AddRow({store.store(), store.path(), absl::StrCat(store.sequence_number()),
+                  Bytes(store.size_bytes()), absl::StrCat(store.files())});
+  }
+  std::cout << table.Render();
+  return kExitOk;
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> ParseTtlSeconds(absl::string_view text) {
@@ -159,7 +200,8 @@ absl::StatusOr<int64_t> ParseTtlSeconds(absl::string_view text) {
 
 void AddAdminCommands(CLI::App& app, const GlobalOptions& options, int* exit_code) {
   auto args = std::make_shared<AdminArgs>();
-  CLI::App* admin = app.add_subcommand("admin", "administration (an admin token is needed)");
+  CLI::App* admin =
+      app.add_subcommand("admin", "administration: tokens and backups (an admin token is needed)");
   admin->require_subcommand(1);
   admin->add_option("--auth", args->auth,
                     "HOST:PORT of the AuthService (default: --server, budget-ingestion or "
@@ -191,6 +233,18 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& options, int* exit_cod
       ->required();
   revoke->callback(
       [&options, exit_code, args, address] { *exit_code = RunRevoke(options, *args, address()); });
+
+  CLI::App* checkpoint = admin->add_subcommand(
+      "checkpoint",
+      "back up the stores of the server at --server (budgetd, budget-ingestion or "
+      "budget-aggregation) while it runs: a RocksDB checkpoint of each into DIR/<store> on the "
+      "server's machine; restore by starting the server with --data on it");
+  checkpoint
+      ->add_option("--dir", args->dir,
+                   "an absolute path on the server's machine, new or empty (a folder holding "
+                   "anything is refused)")
+      ->required();
+  checkpoint->callback([&options, exit_code, args] { *exit_code = RunCheckpoint(options, *args); });
 }
 
 }  // namespace budgetctl

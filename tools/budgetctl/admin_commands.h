@@ -14,6 +14,13 @@
 //
 // `issue` prints the token alone on stdout (its only showing: redirect it to
 // a file) and what it is for on stderr.
+//
+// and backups of the stores of the server at --server (AdminService):
+//
+//   budgetctl --server=127.0.0.1:7100 --token-file=admin.token admin checkpoint \
+//       --dir=/var/backups/budgetperf/2026-11-28
+//
+// which prints each store's folder, sequence number, size and file count.
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"

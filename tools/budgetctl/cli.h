@@ -25,11 +25,15 @@ inline constexpr int kExitFailure = 2;
 
 // Flags given before (or after) the command.
 struct GlobalOptions {
-  std::string server = "127.0.0.1:7101";   // --server: budget-ingestion
-  std::string scoring = "127.0.0.1:7102";  // --scoring: budget-scoring
-  // --aggregation: budget-aggregation; empty means --server (budgetd serves
-  // every service on one port).
+  // --server: budgetd, which serves every service on one port (its default
+  // address, so that budgetctl works with it out of the box), or
+  // budget-ingestion in a split deployment.
+  std::string server = "127.0.0.1:7100";
+  // --scoring, --aggregation: budget-scoring and budget-aggregation in a
+  // split deployment; empty means --server (budgetd).
+  std::string scoring;
   std::string aggregation;
+  const std::string& scoring_address() const { return scoring.empty() ? server : scoring; }
   const std::string& aggregation_address() const {
     return aggregation.empty() ? server : aggregation;
   }

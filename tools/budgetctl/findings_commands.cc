@@ -18,7 +18,7 @@ namespace budgetctl {
 namespace {
 
 struct FindingsArgs {
-  std::string aggregation = "127.0.0.1:7103";
+  std::string aggregation;  // empty: the global --aggregation, else --server
   std::string node;
   int year = 0;
   bool csv = false;
@@ -103,7 +103,8 @@ std::string Text(const FindingsArgs& args, const v1::OrgNode& node,
   return out;
 }
 
-int RunFindings(const GlobalOptions& options, const FindingsArgs& args) {
+int RunFindings(const GlobalOptions& options, FindingsArgs args) {
+  if (args.aggregation.empty()) args.aggregation = options.aggregation_address();
   auto stub = v1::AggregationService::NewStub(MakeChannel(args.aggregation));
   v1::GetNodeRequest node_request;
   node_request.set_code(args.node);
@@ -179,8 +180,9 @@ void AddFindingsCommands(CLI::App& app, const GlobalOptions& options, int* exit_
       "list the consistency findings recorded in aggregation (by budget-audit) for every unit "
       "and node under --node in --year; --csv: unit, rule_id, severity, field, value_found, "
       "expected, difference, message");
-  findings->add_option("--aggregation", args->aggregation, "HOST:PORT of budget-aggregation")
-      ->capture_default_str();
+  findings->add_option("--aggregation", args->aggregation,
+                       "HOST:PORT of budget-aggregation (default: the global --aggregation, else "
+                       "--server, as budgetd serves it)");
   findings->add_option("--node", args->node, "code of the subtree's root, e.g. 430602")->required();
   findings->add_option("--year", args->year, "the year (年度), e.g. 2023")->required();
   findings->add_flag("--csv", args->csv, "print CSV instead of a table");

@@ -5,6 +5,7 @@
 // the audit job, or any other source) for every unit and node of a subtree
 // and year, as a table, CSV or JSON.
 //
+//   budgetctl findings --node 430602 --year 2023                  # budgetd
 //   budgetctl findings --aggregation=127.0.0.1:7103 --node 430602 --year 2023
 //   budgetctl findings --node 430602 --year 2023 --csv > findings.csv
 //   budgetctl --json findings --node 430602 --year 2023

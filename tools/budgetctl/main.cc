@@ -1,10 +1,12 @@
 // budgetctl: the command-line client of the budgetperf services.
 //
-//   budgetctl --server=127.0.0.1:7101 submit tests/data/seed-2023.json
+//   budgetctl submit tests/data/seed-2023.json        # budgetd at 127.0.0.1:7100
 //   budgetctl get 12430602MB1C04587D 2023
 //   budgetctl history 12430602MB1C04587D 2023
-//   budgetctl --scoring=127.0.0.1:7102 score tests/data/seed-2023.json
-//   budgetctl findings --aggregation=127.0.0.1:7103 --node 430602 --year 2023 --csv
+//   budgetctl score tests/data/seed-2023.json
+//   budgetctl findings --node 430602 --year 2023 --csv
+//   budgetctl --server=127.0.0.1:7101 --scoring=127.0.0.1:7102 \
+//       --aggregation=127.0.0.1:7103 rollup 430602 2023   # the split binaries
 //   budgetctl rules --csv
 //   budgetctl --token-file=admin.token admin token issue --kind unit --uscc 12430602MB1C04587D
 //
@@ -34,10 +36,11 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global flags may also follow the command
 
   GlobalOptions options;
-  app.add_option("--server", options.server, "HOST:PORT of budget-ingestion")
+  app.add_option("--server", options.server,
+                 "HOST:PORT of budgetd (every service on one port), or of budget-ingestion")
       ->capture_default_str();
-  app.add_option("--scoring", options.scoring, "HOST:PORT of budget-scoring")
-      ->capture_default_str();
+  app.add_option("--scoring", options.scoring,
+                 "HOST:PORT of budget-scoring (default: --server, as budgetd serves it)");
   app.add_option("--aggregation", options.aggregation,
                  "HOST:PORT of budget-aggregation (default: --server, as budgetd serves it)");
   app.add_flag("--json", options.json, "print the response as protobuf JSON");

@@ -26,11 +26,11 @@ int RunScore(const GlobalOptions& options, const ScoreArgs& args) {
   v1::ScoreRequest request;
   *request.mutable_package() = *std::move(package);
   request.set_profile(args.profile);
-  auto stub = v1::ScoringService::NewStub(MakeChannel(options.scoring));
+  auto stub = v1::ScoringService::NewStub(MakeChannel(options.scoring_address()));
   auto context = MakeContext(options);
   v1::ScoreResponse response;
   grpc::Status status = stub->Score(context.get(), request, &response);
-  if (!status.ok()) return ReportRpcError(options.scoring, status);
+  if (!status.ok()) return ReportRpcError(options.scoring_address(), status);
   std::cout << (options.json ? ToJson(response) : FormatScoreCard(response.scorecard()));
   return kExitOk;
 }
