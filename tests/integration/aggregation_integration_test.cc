@@ -520,22 +520,31 @@ TEST_F(AggregationIntegrationTest, KilledMidLoadConvergesWithNoLossAndNoDoubleCo
     latest[district_.units[i]] = deliveries.back();
   }
 
-  // Deliver from another thread; kill -9 the server half way.
+  // Deliver from another thread; kill -9 the server half way. The loader
+  // waits at the half-way mark until the kill is done, so that the kill
+  // always falls inside the load however busy the machine is; the calls it
+  // then makes meet a dead server.
   std::atomic<int> delivered{0};
+  std::atomic<bool> killed{false};
+  const int half = static_cast<int>(deliveries.size()) / 2;
   {
     Client loader(server_->address());
     std::thread load([&] {
       for (const Filing& f : deliveries) {
+        if (delivered.load() == half) {
+          while (!killed.load()) absl::SleepFor(absl::Milliseconds(1));
+        }
         v1::ApplyEvaluationResponse response;
         if (!loader.Apply(f.Request(), &response).ok()) return;  // the server is gone
         ++delivered;
       }
     });
     const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (delivered.load() < static_cast<int>(deliveries.size()) / 2 && absl::Now() < deadline) {
+    while (delivered.load() < half && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(1));
     }
     server_->Kill9();
+    killed = true;
     load.join();
   }
   EXPECT_GE(delivered.load(), static_cast<int>(deliveries.size()) / 2);
