@@ -157,11 +157,32 @@ int64_t Aggregator::Now() const {
 }
 
 absl::Status Aggregator::CommitLocked(AggregationStore::Mutation& m, TreeEditor& editor) {
-  if (!editor.changed()) return store_->Commit(m);
-  absl::MutexLock lock(&tree_mu_);
-  RETURN_IF_ERROR(store_->Commit(m));
-  tree_ = editor.Result();
-  return absl::OkStatus();
+  if (editor.changed()) {
+    absl::Status committed;
+    {
+      absl::MutexLock lock(&tree_mu_);
+      committed = store_->Commit(m);
+      if (committed.ok()) tree_ = editor.Result();
+    }
+    // Names, kinds, expected units and children may all have changed.
+    cache_.Clear();
+    return committed;
+  }
+  const absl::Status committed = store_->Commit(m);
+  // Dropped even when the write failed: whether it landed is not certain.
+  // A Drilldown depends on the node's rollup and its children's; a child is
+  // written with its parent along a path, except the root of a Recompute,
+  // hence the tree parent of every rollup written too.
+  std::shared_ptr<const OrgTree> tree = CurrentTree();
+  std::vector<std::pair<std::string, int32_t>> touched;
+  touched.reserve(m.written_rollups().size() * 2);
+  for (const auto& [code, year] : m.written_rollups()) {
+    touched.emplace_back(code, year);
+    std::string parent = tree->ParentAt(code, year);
+    if (!parent.empty()) touched.emplace_back(std::move(parent), year);
+  }
+  cache_.Invalidate(touched);
+  return committed;
 }
 
 // ---------------------------------------------------------------------------
