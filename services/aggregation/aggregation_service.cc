@@ -121,6 +121,13 @@ grpc::ServerUnaryReactor* AggregationServiceImpl::RecordFindings(
   return Reply(context, aggregator_->RecordFindings(*request), response);
 }
 
+grpc::ServerUnaryReactor* AggregationServiceImpl::RecordFindingsBatch(
+    grpc::CallbackServerContext* context, const v1::RecordFindingsBatchRequest* request,
+    v1::RecordFindingsBatchResponse* response) {
+  // One synced write for the batch: fine on the callback thread, like Apply.
+  return Reply(context, aggregator_->RecordFindingsBatch(*request), response);
+}
+
 grpc::ServerUnaryReactor* AggregationServiceImpl::GetFindings(
     grpc::CallbackServerContext* context, const v1::GetFindingsRequest* request,
     v1::GetFindingsResponse* response) {

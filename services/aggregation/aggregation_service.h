@@ -100,6 +100,9 @@ class AggregationServiceImpl final : public v1::AggregationService::CallbackServ
   grpc::ServerUnaryReactor* RecordFindings(grpc::CallbackServerContext* context,
                                            const v1::RecordFindingsRequest* request,
                                            v1::RecordFindingsResponse* response) override;
+  grpc::ServerUnaryReactor* RecordFindingsBatch(grpc::CallbackServerContext* context,
+                                                const v1::RecordFindingsBatchRequest* request,
+                                                v1::RecordFindingsBatchResponse* response) override;
   grpc::ServerUnaryReactor* GetFindings(grpc::CallbackServerContext* context,
                                         const v1::GetFindingsRequest* request,
                                         v1::GetFindingsResponse* response) override;

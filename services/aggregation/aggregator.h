@@ -154,6 +154,15 @@ class Aggregator {
   absl::StatusOr<v1::RecordFindingsResponse> RecordFindings(
       const v1::RecordFindingsRequest& request);
 
+  // Many RecordFindings in one atomic, synced write (at most 10,000). A
+  // record RecordFindings would refuse as malformed makes the whole batch
+  // INVALID_ARGUMENT ("records[i]: ..."), nothing written; one whose code is
+  // unknown (RecordFindings' NOT_FOUND) is reported as not found in its
+  // result, and the others are recorded. Records of the same code, year and
+  // source apply in order, the last one winning.
+  absl::StatusOr<v1::RecordFindingsBatchResponse> RecordFindingsBatch(
+      const v1::RecordFindingsBatchRequest& request);
+
   // The findings recorded for a unit or node and year, by source.
   absl::StatusOr<v1::GetFindingsResponse> GetFindings(const v1::GetFindingsRequest& request);
 
@@ -210,6 +219,16 @@ class Aggregator {
   // force, else its contribution's; nullopt when neither exists.
   absl::StatusOr<std::optional<std::vector<std::string>>> FindingsPath(
       const OrgTree& tree, AggregationStore::View& view, absl::string_view code, int32_t year);
+
+  // A RecordFindings request's counts, or INVALID_ARGUMENT for a malformed
+  // one.
+  static absl::StatusOr<v1::FindingCounts> CheckFindings(const v1::RecordFindingsRequest& request);
+  // Records one source's findings (checked, `counts` from CheckFindings) in
+  // `m`, rolling the change of counts up; nullopt (nothing written) when the
+  // code is not known that year.
+  absl::StatusOr<std::optional<v1::RecordFindingsResponse>> RecordFindingsIn(
+      const OrgTree& tree, AggregationStore::Mutation& m, const v1::RecordFindingsRequest& request,
+      const v1::FindingCounts& counts, int64_t now);
 
   // Takes `before` out of its path's rollups and puts `after` into its
   // path's (either may be null), with the score index and extremes, all in

@@ -805,6 +805,73 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
   EXPECT_EQ(aggregator_->RecordFindings(request).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(AggregatorTest, ABatchOfFindingsRecordsLikeOneCallEach) {
+  ApplyUnit(0, 2023, 1, F(1));
+  ApplyUnit(2, 2023, 1, F(1));
+  auto record = [&](const std::string& code, const std::string& source, int errors) {
+    v1::RecordFindingsRequest r;
+    r.set_code(code);
+    r.set_year(2023);
+    r.set_source(source);
+    for (int i = 0; i < errors; ++i) {
+      v1::Finding* f = r.add_findings();
+      f->set_rule_id("U-02");
+      f->set_severity(v1::SEVERITY_ERROR);
+    }
+    return r;
+  };
+  v1::RecordFindingsBatchRequest batch;
+  *batch.add_records() = record(units_[0], "cross-unit", 2);
+  *batch.add_records() = record(units_[0], "cross-year", 0);
+  *batch.add_records() = record(MakeUscc(kDistrict, 950), "cross-unit", 1);  // unknown
+  *batch.add_records() = record(units_[2], "cross-unit", 1);
+  *batch.add_records() = record("D2", "cross-year", 0);
+  absl::StatusOr<v1::RecordFindingsBatchResponse> recorded =
+      aggregator_->RecordFindingsBatch(batch);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->recorded(), 4);
+  EXPECT_EQ(recorded->not_found(), 1);
+  ASSERT_EQ(recorded->results_size(), 5);
+  EXPECT_TRUE(recorded->results(0).found());
+  EXPECT_EQ(recorded->results(0).recorded().error(), 2);
+  EXPECT_FALSE(recorded->results(2).found());
+  EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().error(), 3);
+  EXPECT_EQ(Rollup("D1", 2023).measures().findings().error(), 2);
+  EXPECT_EQ(Rollup("D2", 2023).measures().findings().error(), 1);
+  v1::GetFindingsRequest get;
+  get.set_code(units_[0]);
+  get.set_year(2023);
+  absl::StatusOr<v1::GetFindingsResponse> stored = aggregator_->GetFindings(get);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->sources_size(), 2);  // the empty source is recorded too
+  EXPECT_EQ(stored->sources(0).source(), "cross-unit");
+  EXPECT_EQ(stored->sources(1).source(), "cross-year");
+  EXPECT_EQ(stored->sources(1).counts().total(), 0);
+
+  // Again, with the unit's errors gone and the same code twice (the last
+  // one wins): the counts come out of every ancestor.
+  batch.Clear();
+  *batch.add_records() = record(units_[0], "cross-unit", 5);
+  *batch.add_records() = record(units_[0], "cross-unit", 0);
+  recorded = aggregator_->RecordFindingsBatch(batch);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->results(0).previous().error(), 2);
+  EXPECT_EQ(recorded->results(1).previous().error(), 5);
+  EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().error(), 1);
+  EXPECT_EQ(Rollup("D1", 2023).measures().findings().total(), 0);
+  EXPECT_THAT(Recompute(kDistrict, 2023).drift(), IsEmpty());
+
+  // A malformed record refuses the whole batch, naming it; nothing written.
+  batch.Clear();
+  *batch.add_records() = record(units_[2], "cross-unit", 0);
+  *batch.add_records() = record(units_[0], std::string(65, 's'), 1);
+  absl::StatusOr<v1::RecordFindingsBatchResponse> refused =
+      aggregator_->RecordFindingsBatch(batch);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("records[1]"));
+  EXPECT_EQ(Rollup("D2", 2023).measures().findings().error(), 1);
+}
+
 TEST_F(AggregatorTest, PackageFindingsComeAndGoWithTheirVersion) {
   v1::ApplyEvaluationRequest v1_request = MakeApply(MakePackage(units_[0], 2023, F(1)), 1);
   v1_request.add_findings()->set_severity(v1::SEVERITY_ERROR);
