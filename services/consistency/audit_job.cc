@@ -208,33 +208,12 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
     }
     return absl::OkStatus();
   };
-  // Both years at once, on two streams: last year's of every unit of the
-  // subtree, kept below for those that filed this year.
-  std::vector<AuditPackage> prior;
-  absl::Status prior_listed;
-  std::thread prior_thread(
-      [&] { prior_listed = list(year - 1, codes, &prior, nullptr); });
-  absl::Status listed =
-      list(year, codes, &input.current, &run.package_findings);
-  prior_thread.join();
-  if (!listed.ok()) return listed;
-  if (!prior_listed.ok()) return prior_listed;
-  std::set<std::string> current;
-  for (const AuditPackage& p : input.current) {
-    current.insert(p.package.unit().uscc());
-    if (!p.score.has_value()) ++run.unscored;
-  }
-  for (AuditPackage& p : prior) {
-    if (current.count(p.package.unit().uscc()) > 0) input.prior.push_back(std::move(p));
-  }
-  // A unit whose package last year was filed under another division.
-  std::set<std::string> missing = current;
-  for (const AuditPackage& p : input.prior)
-    missing.erase(p.package.unit().uscc());
-  // Looked up by USCC, many calls in flight: one at a time, a district
-  // whose units did not file last year (every unit "missing") spent as long
-  // here as on the listing.
-  {
+  // Last year's packages of the subtree's units that the division's listing
+  // does not have (filed under another division), looked up by USCC with
+  // many calls in flight: one at a time, a district whose units did not file
+  // last year (every unit "missing") spent as long here as on the listing.
+  auto look_up = [&](const std::set<std::string>& wanted,
+                     std::vector<AuditPackage>* out) -> absl::Status {
     struct Lookup {
       grpc::ClientContext context;
       v1::GetEvaluationRequest request;
@@ -243,8 +222,7 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
     absl::Mutex mu;
     int in_flight = 0;
     absl::Status failed;
-    std::vector<AuditPackage> found;
-    for (const std::string& uscc : missing) {
+    for (const std::string& uscc : wanted) {
       {
         absl::MutexLock lock(&mu);
         mu.Await(absl::Condition(
@@ -261,7 +239,7 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
           [&, lookup](grpc::Status s) {
             absl::MutexLock lock(&mu);
             if (s.ok()) {
-              found.push_back(
+              out->push_back(
                   {std::move(*lookup->response.mutable_evaluation()->mutable_package()), {}});
             } else if (s.error_code() != grpc::StatusCode::NOT_FOUND && failed.ok()) {
               failed = CallError(s, "ingestion", ing_address,
@@ -276,10 +254,39 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
     mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &in_flight));
     if (!failed.ok()) return failed;
     // In USCC order, as the one-at-a-time lookups gave them.
-    std::sort(found.begin(), found.end(), [](const AuditPackage& a, const AuditPackage& b) {
+    std::sort(out->begin(), out->end(), [](const AuditPackage& a, const AuditPackage& b) {
       return a.package.unit().uscc() < b.package.unit().uscc();
     });
-    for (AuditPackage& p : found) input.prior.push_back(std::move(p));
+    return absl::OkStatus();
+  };
+
+  // Last year's (listing, then look-ups) on a thread of its own, while this
+  // year's are listed: for every unit of the subtree, kept below for those
+  // that filed this year.
+  std::vector<AuditPackage> prior;
+  std::vector<AuditPackage> prior_elsewhere;
+  absl::Status prior_read;
+  std::thread prior_thread([&] {
+    prior_read = list(year - 1, codes, &prior, nullptr);
+    if (!prior_read.ok()) return;
+    std::set<std::string> not_listed = codes;
+    for (const AuditPackage& p : prior) not_listed.erase(p.package.unit().uscc());
+    prior_read = look_up(not_listed, &prior_elsewhere);
+  });
+  absl::Status listed =
+      list(year, codes, &input.current, &run.package_findings);
+  prior_thread.join();
+  if (!listed.ok()) return listed;
+  if (!prior_read.ok()) return prior_read;
+  std::set<std::string> current;
+  for (const AuditPackage& p : input.current) {
+    current.insert(p.package.unit().uscc());
+    if (!p.score.has_value()) ++run.unscored;
+  }
+  for (std::vector<AuditPackage>* from : {&prior, &prior_elsewhere}) {
+    for (AuditPackage& p : *from) {
+      if (current.count(p.package.unit().uscc()) > 0) input.prior.push_back(std::move(p));
+    }
   }
   run.packages = static_cast<int64_t>(input.current.size());
   run.prior_packages = static_cast<int64_t>(input.prior.size());
