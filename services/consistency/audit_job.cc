@@ -293,7 +293,16 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
   run.units.assign(current.begin(), current.end());
 
   run.findings = RunAuditRules(input, config_, options_.rules);
+  // Freed on a thread of its own: the caller goes on to Record meanwhile.
+  if (release_.joinable()) release_.join();
+  release_ = std::thread([spent = std::move(input)]() mutable {
+    AuditInput dropped = std::move(spent);
+  });
   return run;
+}
+
+AuditJob::~AuditJob() {
+  if (release_.joinable()) release_.join();
 }
 
 absl::Status AuditJob::Record(AuditRun* run) {

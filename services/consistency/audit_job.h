@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -100,9 +101,15 @@ class AuditJob {
   // replaces them).
   absl::Status Record(AuditRun* run);
 
+  // Waits for the packages read by Audit to be freed.
+  ~AuditJob();
+
  private:
   AuditJobOptions options_;
   ConsistencyConfig config_;
+  // Frees the packages Audit read (a district's worth takes seconds) while
+  // Record talks to aggregation.
+  std::thread release_;
 };
 
 }  // namespace budgetperf
