@@ -153,6 +153,15 @@ std::vector<MethodPolicy> BuildPolicies() {
         return s.Node(r.code(), r.year());
       }),
       "bureau: units and nodes in its subtree (it runs the audit); admin; service");
+  add(aggregation, "RecordFindingsBatch", kBureaus | kAdmins | kServices,
+      Typed<v1::RecordFindingsBatchRequest>([](const RequestScope& s,
+                                               v1::RecordFindingsBatchRequest& r) {
+        for (const v1::RecordFindingsRequest& one : r.records()) {
+          if (absl::Status st = s.Node(one.code(), one.year()); !st.ok()) return st;
+        }
+        return absl::OkStatus();
+      }),
+      "as RecordFindings, for every record of the batch");
   add(aggregation, "GetFindings", everyone,
       Typed<v1::GetFindingsRequest>([](const RequestScope& s, v1::GetFindingsRequest& r) {
         return s.Node(r.code(), r.year());

@@ -20,10 +20,20 @@ grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// Finishes a unary call whose response the logic wrote in place.
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 }  // namespace
 
 AggregationServiceImpl::AggregationServiceImpl(Aggregator* aggregator, EvaluationSource* source)
-    : aggregator_(aggregator), source_(source) {}
+    : aggregator_(aggregator), source_(source) {
+  SetMessageAllocatorFor_GetRollup(&rollup_allocator_);
+  SetMessageAllocatorFor_Drilldown(&drilldown_allocator_);
+}
 
 AggregationServiceImpl::~AggregationServiceImpl() {
   absl::MutexLock lock(&mu_);
@@ -71,13 +81,13 @@ grpc::ServerUnaryReactor* AggregationServiceImpl::ApplyEvaluation(
 grpc::ServerUnaryReactor* AggregationServiceImpl::GetRollup(grpc::CallbackServerContext* context,
                                                             const v1::GetRollupRequest* request,
                                                             v1::GetRollupResponse* response) {
-  return Reply(context, aggregator_->GetRollup(*request), response);
+  return Finish(context, aggregator_->GetRollup(*request, response));
 }
 
 grpc::ServerUnaryReactor* AggregationServiceImpl::Drilldown(grpc::CallbackServerContext* context,
                                                             const v1::DrilldownRequest* request,
                                                             v1::DrilldownResponse* response) {
-  return Reply(context, aggregator_->Drilldown(*request), response);
+  return Finish(context, aggregator_->Drilldown(*request, response));
 }
 
 grpc::ServerUnaryReactor* AggregationServiceImpl::Coverage(grpc::CallbackServerContext* context,
@@ -109,6 +119,13 @@ grpc::ServerUnaryReactor* AggregationServiceImpl::RecordFindings(
     grpc::CallbackServerContext* context, const v1::RecordFindingsRequest* request,
     v1::RecordFindingsResponse* response) {
   return Reply(context, aggregator_->RecordFindings(*request), response);
+}
+
+grpc::ServerUnaryReactor* AggregationServiceImpl::RecordFindingsBatch(
+    grpc::CallbackServerContext* context, const v1::RecordFindingsBatchRequest* request,
+    v1::RecordFindingsBatchResponse* response) {
+  // One synced write for the batch: fine on the callback thread, like Apply.
+  return Reply(context, aggregator_->RecordFindingsBatch(*request), response);
 }
 
 grpc::ServerUnaryReactor* AggregationServiceImpl::GetFindings(

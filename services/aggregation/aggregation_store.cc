@@ -328,6 +328,7 @@ void AggregationStore::Mutation::PutNode(const v1::OrgNode& node) {
 }
 
 void AggregationStore::Mutation::PutRollup(const v1::Rollup& rollup) {
+  written_rollups_.emplace_back(rollup.node_code(), rollup.year());
   Put(AggregationCf::kRollups, keys::CodeYearKey(rollup.node_code(), rollup.year()),
       rollup.SerializeAsString());
 }

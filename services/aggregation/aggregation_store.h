@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -184,6 +185,12 @@ class AggregationStore {
     // Number of writes pending.
     int pending() { return static_cast<int>(batch_.GetWriteBatch()->Count()); }
 
+    // The (code, year) of every rollup put, in order (a key may repeat): what
+    // a query cache must forget once the mutation commits.
+    const std::vector<std::pair<std::string, int32_t>>& written_rollups() const {
+      return written_rollups_;
+    }
+
    protected:
     absl::StatusOr<std::optional<std::string>> GetRaw(AggregationCf cf,
                                                       absl::string_view key) override;
@@ -197,6 +204,7 @@ class AggregationStore {
     void Delete(AggregationCf cf, const std::string& key);
 
     rocksdb::WriteBatchWithIndex batch_;
+    std::vector<std::pair<std::string, int32_t>> written_rollups_;
   };
 
   // Opens (creating if needed) the store in options.path. INTERNAL (with

@@ -24,6 +24,7 @@ namespace {
 constexpr int32_t kMinYear = 1;
 constexpr int32_t kMaxYear = 9999;
 constexpr size_t kMaxSourceBytes = 64;
+constexpr int kMaxFindingsBatch = 10000;
 
 absl::Status ValidateYear(int32_t year, absl::string_view what) {
   if (year < kMinYear || year > kMaxYear) {
@@ -157,11 +158,32 @@ int64_t Aggregator::Now() const {
 }
 
 absl::Status Aggregator::CommitLocked(AggregationStore::Mutation& m, TreeEditor& editor) {
-  if (!editor.changed()) return store_->Commit(m);
-  absl::MutexLock lock(&tree_mu_);
-  RETURN_IF_ERROR(store_->Commit(m));
-  tree_ = editor.Result();
-  return absl::OkStatus();
+  if (editor.changed()) {
+    absl::Status committed;
+    {
+      absl::MutexLock lock(&tree_mu_);
+      committed = store_->Commit(m);
+      if (committed.ok()) tree_ = editor.Result();
+    }
+    // Names, kinds, expected units and children may all have changed.
+    cache_.Clear();
+    return committed;
+  }
+  const absl::Status committed = store_->Commit(m);
+  // Dropped even when the write failed: whether it landed is not certain.
+  // A Drilldown depends on the node's rollup and its children's; a child is
+  // written with its parent along a path, except the root of a Recompute,
+  // hence the tree parent of every rollup written too.
+  std::shared_ptr<const OrgTree> tree = CurrentTree();
+  std::vector<std::pair<std::string, int32_t>> touched;
+  touched.reserve(m.written_rollups().size() * 2);
+  for (const auto& [code, year] : m.written_rollups()) {
+    touched.emplace_back(code, year);
+    std::string parent = tree->ParentAt(code, year);
+    if (!parent.empty()) touched.emplace_back(std::move(parent), year);
+  }
+  cache_.Invalidate(touched);
+  return committed;
 }
 
 // ---------------------------------------------------------------------------
@@ -583,7 +605,7 @@ absl::StatusOr<v1::ApplyEvaluationResponse> Aggregator::ApplyLocked(
 // Findings
 // ---------------------------------------------------------------------------
 
-absl::StatusOr<v1::RecordFindingsResponse> Aggregator::RecordFindings(
+absl::StatusOr<v1::FindingCounts> Aggregator::CheckFindings(
     const v1::RecordFindingsRequest& request) {
   RETURN_IF_ERROR(keys::ValidateCode(request.code(), "code"));
   RETURN_IF_ERROR(ValidateYear(request.year(), "year"));
@@ -591,51 +613,110 @@ absl::StatusOr<v1::RecordFindingsResponse> Aggregator::RecordFindings(
     return absl::InvalidArgumentError(
         absl::StrCat("source is longer than ", kMaxSourceBytes, " bytes"));
   }
-  v1::FindingCounts counts;
-  if (request.findings_size() > 0) {
-    counts = CountFindings(request.findings());
-  } else {
-    const v1::FindingCounts& given = request.counts();
-    if (given.total() < 0 || given.error() < 0 || given.warning() < 0 ||
-        given.needs_explanation() < 0) {
-      return absl::InvalidArgumentError("finding counts cannot be negative");
-    }
-    counts = given;
-    counts.set_total(
-        std::max(given.total(), given.error() + given.warning() + given.needs_explanation()));
+  if (request.findings_size() > 0) return CountFindings(request.findings());
+  const v1::FindingCounts& given = request.counts();
+  if (given.total() < 0 || given.error() < 0 || given.warning() < 0 ||
+      given.needs_explanation() < 0) {
+    return absl::InvalidArgumentError("finding counts cannot be negative");
   }
+  v1::FindingCounts counts = given;
+  counts.set_total(
+      std::max(given.total(), given.error() + given.warning() + given.needs_explanation()));
+  return counts;
+}
 
-  absl::MutexLock lock(&write_mu_);
-  TreeEditor editor(CurrentTree());
-  std::unique_ptr<AggregationStore::Mutation> m = store_->NewMutation();
+absl::StatusOr<std::optional<v1::RecordFindingsResponse>> Aggregator::RecordFindingsIn(
+    const OrgTree& tree, AggregationStore::Mutation& m, const v1::RecordFindingsRequest& request,
+    const v1::FindingCounts& counts, int64_t now) {
   ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> path,
-                   FindingsPath(editor.tree(), *m, request.code(), request.year()));
-  if (!path.has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        "\"", request.code(), "\" is neither a node of the tree in ", request.year(),
-        " nor a unit with an evaluation applied for ", request.year()));
-  }
+                   FindingsPath(tree, m, request.code(), request.year()));
+  if (!path.has_value()) return std::optional<v1::RecordFindingsResponse>();
   ASSIGN_OR_RETURN(std::optional<aggregation::FindingsRecord> old,
-                   m->GetFindings(request.code(), request.year(), request.source()));
+                   m.GetFindings(request.code(), request.year(), request.source()));
   aggregation::FindingsRecord record;
   record.mutable_path()->Assign(path->begin(), path->end());
   v1::SourceFindings* findings = record.mutable_findings();
   findings->set_source(request.source());
   *findings->mutable_counts() = counts;
   *findings->mutable_findings() = request.findings();
-  findings->set_recorded_at_unix_ms(Now());
+  findings->set_recorded_at_unix_ms(now);
 
-  std::optional<Placement> before;
-  if (old.has_value()) before = Placement::Of(*old);
-  const Placement after = Placement::Of(record);
-  RETURN_IF_ERROR(Reroute(*m, request.code(), request.year(),
-                          before.has_value() ? &*before : nullptr, &after, nullptr));
-  m->PutFindings(request.code(), request.year(), request.source(), record);
-  RETURN_IF_ERROR(CommitLocked(*m, editor));
+  // The same counts along the same path (most units, audit after audit:
+  // none before, none now) change no rollup: only the record is rewritten.
+  const bool unchanged =
+      old.has_value()
+          ? PathOf(old->path()) == *path &&
+                old->findings().counts().SerializeAsString() == counts.SerializeAsString()
+          : SumsAreZero(FiguresOfFindings(counts));
+  if (!unchanged) {
+    std::optional<Placement> before;
+    if (old.has_value()) before = Placement::Of(*old);
+    const Placement after = Placement::Of(record);
+    RETURN_IF_ERROR(Reroute(m, request.code(), request.year(),
+                            before.has_value() ? &*before : nullptr, &after, nullptr));
+  }
+  m.PutFindings(request.code(), request.year(), request.source(), record);
 
   v1::RecordFindingsResponse response;
   if (old.has_value()) *response.mutable_previous() = old->findings().counts();
   *response.mutable_recorded() = counts;
+  return std::optional<v1::RecordFindingsResponse>(std::move(response));
+}
+
+absl::StatusOr<v1::RecordFindingsResponse> Aggregator::RecordFindings(
+    const v1::RecordFindingsRequest& request) {
+  ASSIGN_OR_RETURN(const v1::FindingCounts counts, CheckFindings(request));
+  absl::MutexLock lock(&write_mu_);
+  TreeEditor editor(CurrentTree());
+  std::unique_ptr<AggregationStore::Mutation> m = store_->NewMutation();
+  ASSIGN_OR_RETURN(std::optional<v1::RecordFindingsResponse> response,
+                   RecordFindingsIn(editor.tree(), *m, request, counts, Now()));
+  if (!response.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "\"", request.code(), "\" is neither a node of the tree in ", request.year(),
+        " nor a unit with an evaluation applied for ", request.year()));
+  }
+  RETURN_IF_ERROR(CommitLocked(*m, editor));
+  return *std::move(response);
+}
+
+absl::StatusOr<v1::RecordFindingsBatchResponse> Aggregator::RecordFindingsBatch(
+    const v1::RecordFindingsBatchRequest& request) {
+  if (request.records_size() > kMaxFindingsBatch) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        request.records_size(), " records in one batch; at most ", kMaxFindingsBatch));
+  }
+  // Every record is checked before anything is written.
+  std::vector<v1::FindingCounts> counts;
+  counts.reserve(request.records_size());
+  for (int i = 0; i < request.records_size(); ++i) {
+    absl::StatusOr<v1::FindingCounts> c = CheckFindings(request.records(i));
+    if (!c.ok()) {
+      return absl::Status(c.status().code(),
+                          absl::StrCat("records[", i, "]: ", c.status().message()));
+    }
+    counts.push_back(*std::move(c));
+  }
+  v1::RecordFindingsBatchResponse response;
+  absl::MutexLock lock(&write_mu_);
+  TreeEditor editor(CurrentTree());
+  std::unique_ptr<AggregationStore::Mutation> m = store_->NewMutation();
+  const int64_t now = Now();
+  for (int i = 0; i < request.records_size(); ++i) {
+    ASSIGN_OR_RETURN(std::optional<v1::RecordFindingsResponse> one,
+                     RecordFindingsIn(editor.tree(), *m, request.records(i), counts[i], now));
+    v1::RecordFindingsResult* result = response.add_results();
+    if (!one.has_value()) {
+      response.set_not_found(response.not_found() + 1);
+      continue;
+    }
+    result->set_found(true);
+    *result->mutable_previous() = std::move(*one->mutable_previous());
+    *result->mutable_recorded() = std::move(*one->mutable_recorded());
+    response.set_recorded(response.recorded() + 1);
+  }
+  // One synced write for the whole batch.
+  if (response.recorded() > 0) RETURN_IF_ERROR(CommitLocked(*m, editor));
   return response;
 }
 

@@ -27,9 +27,12 @@
 //   of its division code, and moves into the tree (with its contribution)
 //   as soon as it is imported there.
 //
-// Queries read stored rollups (one Get for GetRollup, one MultiGet for a
-// Drilldown page) from a snapshot, with the tree in memory. Coverage and
-// TopN look at the subtree's units, which is what they are about.
+// Queries read stored rollups (one Get for GetRollup, one MultiGet of the
+// children for a Drilldown) from a snapshot, with the tree in memory, and
+// keep what they built in a QueryCache (query_cache.h): the next GetRollup of
+// the node, or any page of the same Drilldown, is a lookup until a commit
+// touches the node or one of its children. Coverage and TopN look at the
+// subtree's units, which is what they are about.
 //
 // Thread-safety: every method may be called from any thread. Changes are
 // serialized by one mutex (the read-modify-write of rollups needs it; an
@@ -53,6 +56,7 @@
 #include "services/aggregation/aggregation_store.h"
 #include "services/aggregation/evaluation_source.h"
 #include "services/aggregation/org_tree.h"
+#include "services/aggregation/query_cache.h"
 
 namespace budgetperf {
 
@@ -118,11 +122,16 @@ class Aggregator {
   // nothing was filed under it. NOT_FOUND for a code that is neither in the
   // tree nor a unit that filed.
   absl::StatusOr<v1::GetRollupResponse> GetRollup(const v1::GetRollupRequest& request);
+  // The same, written into `response` (which may live on the call's arena);
+  // on an error it may be partly filled.
+  absl::Status GetRollup(const v1::GetRollupRequest& request, v1::GetRollupResponse* response);
 
   // Each child's rollup (the unassigned units for an UNASSIGNED node),
   // filtered, sorted and paginated (rollup_query.h). Unassigned children
   // with nothing filed are left out.
   absl::StatusOr<v1::DrilldownResponse> Drilldown(const v1::DrilldownRequest& request);
+  // The same, written into `response`; on an error it may be partly filled.
+  absl::Status Drilldown(const v1::DrilldownRequest& request, v1::DrilldownResponse* response);
 
   // The units of the subtree that have not filed, the unassigned ones that
   // did, and the share of expected units and budget filed. NOT_FOUND when
@@ -147,6 +156,15 @@ class Aggregator {
   // applied evaluation for the year.
   absl::StatusOr<v1::RecordFindingsResponse> RecordFindings(
       const v1::RecordFindingsRequest& request);
+
+  // Many RecordFindings in one atomic, synced write (at most 10,000). A
+  // record RecordFindings would refuse as malformed makes the whole batch
+  // INVALID_ARGUMENT ("records[i]: ..."), nothing written; one whose code is
+  // unknown (RecordFindings' NOT_FOUND) is reported as not found in its
+  // result, and the others are recorded. Records of the same code, year and
+  // source apply in order, the last one winning.
+  absl::StatusOr<v1::RecordFindingsBatchResponse> RecordFindingsBatch(
+      const v1::RecordFindingsBatchRequest& request);
 
   // The findings recorded for a unit or node and year, by source.
   absl::StatusOr<v1::GetFindingsResponse> GetFindings(const v1::GetFindingsRequest& request);
@@ -180,7 +198,8 @@ class Aggregator {
   ReadState BeginRead() const;
   int64_t Now() const;
 
-  // Commits `m`, swapping in the edited tree if it changed.
+  // Commits `m`, swapping in the edited tree if it changed, then drops from
+  // the query cache what the commit may have changed.
   absl::Status CommitLocked(AggregationStore::Mutation& m, TreeEditor& editor)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
@@ -204,6 +223,16 @@ class Aggregator {
   absl::StatusOr<std::optional<std::vector<std::string>>> FindingsPath(
       const OrgTree& tree, AggregationStore::View& view, absl::string_view code, int32_t year);
 
+  // A RecordFindings request's counts, or INVALID_ARGUMENT for a malformed
+  // one.
+  static absl::StatusOr<v1::FindingCounts> CheckFindings(const v1::RecordFindingsRequest& request);
+  // Records one source's findings (checked, `counts` from CheckFindings) in
+  // `m`, rolling the change of counts up; nullopt (nothing written) when the
+  // code is not known that year.
+  absl::StatusOr<std::optional<v1::RecordFindingsResponse>> RecordFindingsIn(
+      const OrgTree& tree, AggregationStore::Mutation& m, const v1::RecordFindingsRequest& request,
+      const v1::FindingCounts& counts, int64_t now);
+
   // Takes `before` out of its path's rollups and puts `after` into its
   // path's (either may be null), with the score index and extremes, all in
   // `m`. `own_name` (if given) names the unit's own rollup (after->path[0]).
@@ -215,6 +244,11 @@ class Aggregator {
   // edited tree changes. Returns how many contributions moved.
   absl::StatusOr<int> RepathCode(TreeEditor& editor, AggregationStore::Mutation& m,
                                  const std::string& code);
+
+  // The decorated rollup of (code, year), from the cache or read (and
+  // cached). NOT_FOUND as ReadRollup.
+  absl::StatusOr<std::shared_ptr<const v1::Rollup>> CachedRollup(const std::string& code,
+                                                                 int32_t year);
 
   // Fills name, kind and the derived measures from the tree.
   static void Decorate(const OrgTree& tree, v1::Rollup* rollup);
@@ -237,6 +271,9 @@ class Aggregator {
   // reader never pairs a new tree with an old snapshot or the reverse.
   mutable absl::Mutex tree_mu_;
   std::shared_ptr<const OrgTree> tree_ ABSL_GUARDED_BY(tree_mu_);
+
+  // What queries built, until a commit touches it.
+  QueryCache cache_;
 };
 
 }  // namespace budgetperf

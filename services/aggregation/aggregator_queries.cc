@@ -36,6 +36,20 @@ v1::Rollup EmptyRollup(const std::string& code, int32_t year) {
   return rollup;
 }
 
+// A cached message shared into a response rather than copied, when the
+// response lives on an arena (the service puts GetRollup and Drilldown calls
+// on one): the arena keeps `keep` (which owns the message) alive until the
+// call is done, and the message is only read. Serialising one const message
+// from several calls at once is safe (its cached size is a relaxed atomic).
+// A page of 20 rollups is some 800 small messages: sharing them is what
+// makes a cached Drilldown cost little more than its serialisation.
+template <typename Keep>
+bool CanShare(google::protobuf::Arena* arena, const std::shared_ptr<Keep>& keep) {
+  if (arena == nullptr) return false;
+  arena->Own(new std::shared_ptr<Keep>(keep));
+  return true;
+}
+
 }  // namespace
 
 void Aggregator::Decorate(const OrgTree& tree, v1::Rollup* rollup) {
@@ -81,52 +95,106 @@ absl::StatusOr<std::vector<std::string>> Aggregator::SubtreeUnits(const ReadStat
   return units;
 }
 
-absl::StatusOr<v1::GetRollupResponse> Aggregator::GetRollup(const v1::GetRollupRequest& request) {
-  RETURN_IF_ERROR(ValidateNodeYear(request.node_code(), request.year()));
+absl::StatusOr<std::shared_ptr<const v1::Rollup>> Aggregator::CachedRollup(
+    const std::string& code, int32_t year) {
+  if (std::shared_ptr<const v1::Rollup> hit = cache_.FindRollup(code, year)) return hit;
+  const uint64_t epoch = cache_.epoch();  // before the snapshot: see query_cache.h
   ReadState state = BeginRead();
+  ASSIGN_OR_RETURN(v1::Rollup rollup, ReadRollup(state, code, year));
+  auto shared = std::make_shared<const v1::Rollup>(std::move(rollup));
+  cache_.PutRollup(epoch, shared);
+  return shared;
+}
+
+absl::StatusOr<v1::GetRollupResponse> Aggregator::GetRollup(const v1::GetRollupRequest& request) {
   v1::GetRollupResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_rollup(),
-                   ReadRollup(state, request.node_code(), request.year()));
+  RETURN_IF_ERROR(GetRollup(request, &response));
   return response;
 }
 
+absl::Status Aggregator::GetRollup(const v1::GetRollupRequest& request,
+                                   v1::GetRollupResponse* response) {
+  RETURN_IF_ERROR(ValidateNodeYear(request.node_code(), request.year()));
+  ASSIGN_OR_RETURN(std::shared_ptr<const v1::Rollup> rollup,
+                   CachedRollup(request.node_code(), request.year()));
+  if (CanShare(response->GetArena(), rollup)) {
+    response->unsafe_arena_set_allocated_rollup(const_cast<v1::Rollup*>(rollup.get()));
+  } else {
+    *response->mutable_rollup() = *rollup;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::DrilldownResponse> Aggregator::Drilldown(const v1::DrilldownRequest& request) {
+  v1::DrilldownResponse response;
+  RETURN_IF_ERROR(Drilldown(request, &response));
+  return response;
+}
+
+absl::Status Aggregator::Drilldown(const v1::DrilldownRequest& request,
+                                   v1::DrilldownResponse* response) {
   RETURN_IF_ERROR(ValidateNodeYear(request.node_code(), request.year()));
   RETURN_IF_ERROR(ValidateDrilldown(request));
   const std::string& code = request.node_code();
   const int32_t year = request.year();
-  ReadState state = BeginRead();
-  v1::DrilldownResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_node(), ReadRollup(state, code, year));
+  const std::string query = DrilldownQueryKey(request);
+  std::shared_ptr<const QueryCache::Children> entry = cache_.FindChildren(code, year, query);
+  if (entry == nullptr) {
+    // Every child is read, decorated, filtered and sorted once; the pages
+    // of the same query are then slices of the cached result.
+    const uint64_t epoch = cache_.epoch();  // before the snapshot: see query_cache.h
+    ReadState state = BeginRead();
+    auto built = std::make_shared<QueryCache::Children>();
+    ASSIGN_OR_RETURN(v1::Rollup node_rollup, ReadRollup(state, code, year));
+    built->node = std::make_shared<const v1::Rollup>(std::move(node_rollup));
 
-  std::vector<std::string> children;
-  const v1::OrgNode* node = state.tree->NodeAt(code, year);
-  if (node != nullptr && node->kind() == v1::NODE_KIND_UNASSIGNED) {
-    ASSIGN_OR_RETURN(auto orphans, state.reader->ListOrphans(code, year));
-    for (auto& [uscc, record] : orphans) children.push_back(uscc);
-  } else if (node != nullptr) {
-    children = state.tree->ChildrenAt(code, year);
-  }
-  ASSIGN_OR_RETURN(std::vector<std::optional<v1::Rollup>> stored,
-                   state.reader->GetRollups(children, year));
-  std::vector<v1::Rollup> rows;
-  rows.reserve(children.size());
-  for (size_t i = 0; i < children.size(); ++i) {
-    // An unassigned node with nothing under it that year is noise.
-    if (OrgTree::IsUnassignedCode(children[i]) &&
-        (!stored[i].has_value() || SumsAreZero(stored[i]->measures()))) {
-      continue;
+    std::vector<std::string> children;
+    const v1::OrgNode* node = state.tree->NodeAt(code, year);
+    if (node != nullptr && node->kind() == v1::NODE_KIND_UNASSIGNED) {
+      ASSIGN_OR_RETURN(auto orphans, state.reader->ListOrphans(code, year));
+      for (auto& [uscc, record] : orphans) children.push_back(uscc);
+    } else if (node != nullptr) {
+      children = state.tree->ChildrenAt(code, year);
     }
-    v1::Rollup rollup = stored[i].has_value() ? *std::move(stored[i])
-                                              : EmptyRollup(children[i], year);
-    Decorate(*state.tree, &rollup);
-    rows.push_back(std::move(rollup));
+    ASSIGN_OR_RETURN(std::vector<std::optional<v1::Rollup>> stored,
+                     state.reader->GetRollups(children, year));
+    std::vector<v1::Rollup> rows;
+    rows.reserve(children.size());
+    for (size_t i = 0; i < children.size(); ++i) {
+      // An unassigned node with nothing under it that year is noise.
+      if (OrgTree::IsUnassignedCode(children[i]) &&
+          (!stored[i].has_value() || SumsAreZero(stored[i]->measures()))) {
+        continue;
+      }
+      v1::Rollup rollup = stored[i].has_value() ? *std::move(stored[i])
+                                                : EmptyRollup(children[i], year);
+      Decorate(*state.tree, &rollup);
+      rows.push_back(std::move(rollup));
+    }
+    rows = FilterAndSortRollups(std::move(rows), request);
+    built->rows.reserve(rows.size());
+    for (v1::Rollup& row : rows) {
+      built->rows.push_back(std::make_shared<const v1::Rollup>(std::move(row)));
+    }
+    entry = built;
+    cache_.PutChildren(epoch, code, year, query, std::move(built));
   }
-  ASSIGN_OR_RETURN(RollupPage page, SelectRollups(std::move(rows), request));
-  for (v1::Rollup& row : page.rows) *response.add_children() = std::move(row);
-  response.set_total_children(page.total);
-  response.set_next_page_token(page.next_page_token);
-  return response;
+
+  ASSIGN_OR_RETURN(const PageSlice slice, SlicePage(entry->rows.size(), request));
+  response->mutable_children()->Reserve(static_cast<int>(slice.end - slice.begin));
+  if (CanShare(response->GetArena(), entry)) {
+    response->unsafe_arena_set_allocated_node(const_cast<v1::Rollup*>(entry->node.get()));
+    for (size_t i = slice.begin; i < slice.end; ++i) {
+      response->mutable_children()->UnsafeArenaAddAllocated(
+          const_cast<v1::Rollup*>(entry->rows[i].get()));
+    }
+  } else {
+    *response->mutable_node() = *entry->node;
+    for (size_t i = slice.begin; i < slice.end; ++i) *response->add_children() = *entry->rows[i];
+  }
+  response->set_total_children(static_cast<int32_t>(entry->rows.size()));
+  response->set_next_page_token(slice.next_page_token);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::CoverageResponse> Aggregator::Coverage(const v1::CoverageRequest& request) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -511,6 +512,155 @@ TEST_F(AggregatorTest, DrilldownSortsFiltersAndPaginates) {
   EXPECT_EQ(aggregator_->Drilldown(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Queries are answered from the query cache once asked; every kind of
+// change must show in the next answer all the same.
+TEST_F(AggregatorTest, CachedQueriesFollowEveryChange) {
+  ApplyUnit(0, 2023, 1, F(40'000'000));
+  ApplyUnit(2, 2023, 1, F(30'000'000));
+  v1::DrilldownRequest request;
+  request.set_node_code(kDistrict);
+  request.set_year(2023);
+  request.set_sort_by("funds.executed_fen");
+  request.set_descending(true);
+  auto order = [&]() {
+    absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::pair<std::string, int64_t>> rows;
+    if (!page.ok()) return rows;
+    rows.emplace_back(kDistrict, page->node().measures().funds().executed_fen());
+    for (const v1::Rollup& r : page->children()) {
+      rows.emplace_back(r.node_code(), r.measures().funds().executed_fen());
+    }
+    return rows;
+  };
+  using Rows = std::vector<std::pair<std::string, int64_t>>;
+  EXPECT_EQ(order(), (Rows{{kDistrict, 70'000'000}, {"D1", 40'000'000}, {"D2", 30'000'000}}));
+  EXPECT_EQ(Rollup("D2", 2023).measures().funds().executed_fen(), 30'000'000);
+  // Asked twice: the same answer (from the cache).
+  EXPECT_EQ(order(), (Rows{{kDistrict, 70'000'000}, {"D1", 40'000'000}, {"D2", 30'000'000}}));
+
+  // A new version below D2 reorders the departments.
+  ApplyUnit(2, 2023, 2, F(50'000'000));
+  EXPECT_EQ(order(), (Rows{{kDistrict, 90'000'000}, {"D2", 50'000'000}, {"D1", 40'000'000}}));
+  EXPECT_EQ(Rollup("D2", 2023).measures().funds().executed_fen(), 50'000'000);
+
+  // A move carries the unit's figures between departments.
+  v1::MoveNodeRequest move;
+  move.set_code(units_[0]);
+  move.set_new_parent_code("D2");
+  move.set_from_year(2023);
+  ASSERT_TRUE(aggregator_->MoveNode(move).ok());
+  EXPECT_EQ(order(), (Rows{{kDistrict, 90'000'000}, {"D2", 90'000'000}, {"D1", 0}}));
+  EXPECT_EQ(Rollup("D1", 2023).measures().funds().executed_fen(), 0);
+
+  // Findings change the findings measures the same way.
+  request.set_sort_by("findings.total");
+  EXPECT_EQ(aggregator_->Drilldown(request)->children(0).measures().findings().total(), 0);
+  v1::RecordFindingsRequest findings;
+  findings.set_code(units_[2]);
+  findings.set_year(2023);
+  findings.set_source("cross-unit");
+  findings.mutable_counts()->set_error(2);
+  ASSERT_TRUE(aggregator_->RecordFindings(findings).ok());
+  absl::StatusOr<v1::DrilldownResponse> by_findings = aggregator_->Drilldown(request);
+  ASSERT_TRUE(by_findings.ok());
+  EXPECT_EQ(by_findings->node().measures().findings().error(), 2);
+  EXPECT_EQ(by_findings->children(0).node_code(), "D2");
+  EXPECT_EQ(by_findings->children(0).measures().findings().error(), 2);
+  EXPECT_EQ(Rollup(units_[2], 2023).measures().findings().error(), 2);
+
+  // A renamed department shows its new name (a tree change).
+  v1::UpsertNodesRequest rename;
+  *rename.add_nodes() = Node("D1", v1::NODE_KIND_DEPARTMENT, kDistrict);
+  rename.mutable_nodes(0)->set_name("教育局");
+  ASSERT_TRUE(aggregator_->UpsertNodes(rename).ok());
+  request.set_sort_by("");
+  request.set_descending(false);
+  absl::StatusOr<v1::DrilldownResponse> by_code = aggregator_->Drilldown(request);
+  ASSERT_TRUE(by_code.ok());
+  EXPECT_EQ(by_code->children(0).node_name(), "教育局");
+  EXPECT_EQ(Rollup("D1", 2023).node_name(), "教育局");
+}
+
+// Recompute rewrites a subtree from its root down, without the root's
+// parent: the parent's Drilldown shows the repaired child all the same.
+TEST_F(AggregatorTest, ARepairShowsInTheParentsCachedDrilldown) {
+  ApplyUnit(0, 2023, 1, F(10'000'000));
+  ApplyUnit(1, 2023, 1, F(20'000'000));
+  aggregator_.reset();
+  {
+    absl::StatusOr<std::unique_ptr<AggregationStore>> store =
+        AggregationStore::Open({DbPath(), false});
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::unique_ptr<AggregationStore::Mutation> m = (*store)->NewMutation();
+    absl::StatusOr<std::optional<v1::Rollup>> d1 = m->GetRollup("D1", 2023);
+    ASSERT_TRUE(d1.ok() && d1->has_value());
+    v1::Rollup damaged = **d1;
+    damaged.mutable_measures()->mutable_funds()->set_executed_fen(1);
+    m->PutRollup(damaged);
+    ASSERT_TRUE((*store)->Commit(*m).ok());
+  }
+  Open();
+  v1::DrilldownRequest request;
+  request.set_node_code(kDistrict);
+  request.set_year(2023);
+  absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->children(0).measures().funds().executed_fen(), 1);
+  EXPECT_TRUE(Recompute("D1", 2023).repaired());
+  page = aggregator_->Drilldown(request);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->children(0).node_code(), "D1");
+  EXPECT_EQ(page->children(0).measures().funds().executed_fen(), 30'000'000);
+}
+
+// Every page of a sorted Drilldown is a slice of one order, whichever page
+// is asked first, and the pages together hold every child once.
+TEST_F(AggregatorTest, DrilldownPagesAreSlicesOfOneOrder) {
+  v1::UpsertNodesRequest upsert;
+  std::vector<std::string> codes;
+  for (int i = 0; i < 23; ++i) {
+    codes.push_back(MakeUscc(kDistrict, 100 + i));
+    *upsert.add_nodes() = Node(codes.back(), v1::NODE_KIND_UNIT, "D1");
+  }
+  ASSERT_TRUE(aggregator_->UpsertNodes(upsert).ok());
+  for (int i = 0; i < 23; ++i) {
+    // Ties on purpose (i / 2): they go by code.
+    Apply(MakeApply(MakePackage(codes[i], 2023, F(1'000'000 * (i / 2))), 1));
+  }
+  v1::DrilldownRequest request;
+  request.set_node_code("D1");
+  request.set_year(2023);
+  request.set_sort_by("funds.executed_fen");
+  request.set_descending(true);
+  request.set_page_size(5);
+  request.set_page_token("10");  // a later page first
+  absl::StatusOr<v1::DrilldownResponse> later = aggregator_->Drilldown(request);
+  ASSERT_TRUE(later.ok()) << later.status();
+  request.clear_page_token();
+  std::vector<std::string> seen;
+  std::vector<int64_t> values;
+  for (int pages = 0; pages < 10; ++pages) {
+    absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->total_children(), 25);  // 23 + the two units of the fixture
+    for (const v1::Rollup& r : page->children()) {
+      seen.push_back(r.node_code());
+      values.push_back(r.measures().funds().executed_fen());
+    }
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  ASSERT_EQ(seen.size(), 25u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 25u);
+  for (size_t i = 1; i < values.size(); ++i) {
+    EXPECT_TRUE(values[i - 1] > values[i] || (values[i - 1] == values[i] && seen[i - 1] < seen[i]))
+        << i;
+  }
+  ASSERT_EQ(later->children_size(), 5);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(later->children(i).node_code(), seen[10 + i]);
+}
+
 TEST_F(AggregatorTest, CoverageSharesOfUnitsAndBudget) {
   // Expected budgets: u0 declared 500; u1 falls back to last year's filed
   // full-year budget (200); u2 and u3 have neither (0).
@@ -653,6 +803,73 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
 
   request.set_code(MakeUscc(kDistrict, 950));  // neither in the tree nor filed
   EXPECT_EQ(aggregator_->RecordFindings(request).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(AggregatorTest, ABatchOfFindingsRecordsLikeOneCallEach) {
+  ApplyUnit(0, 2023, 1, F(1));
+  ApplyUnit(2, 2023, 1, F(1));
+  auto record = [&](const std::string& code, const std::string& source, int errors) {
+    v1::RecordFindingsRequest r;
+    r.set_code(code);
+    r.set_year(2023);
+    r.set_source(source);
+    for (int i = 0; i < errors; ++i) {
+      v1::Finding* f = r.add_findings();
+      f->set_rule_id("U-02");
+      f->set_severity(v1::SEVERITY_ERROR);
+    }
+    return r;
+  };
+  v1::RecordFindingsBatchRequest batch;
+  *batch.add_records() = record(units_[0], "cross-unit", 2);
+  *batch.add_records() = record(units_[0], "cross-year", 0);
+  *batch.add_records() = record(MakeUscc(kDistrict, 950), "cross-unit", 1);  // unknown
+  *batch.add_records() = record(units_[2], "cross-unit", 1);
+  *batch.add_records() = record("D2", "cross-year", 0);
+  absl::StatusOr<v1::RecordFindingsBatchResponse> recorded =
+      aggregator_->RecordFindingsBatch(batch);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->recorded(), 4);
+  EXPECT_EQ(recorded->not_found(), 1);
+  ASSERT_EQ(recorded->results_size(), 5);
+  EXPECT_TRUE(recorded->results(0).found());
+  EXPECT_EQ(recorded->results(0).recorded().error(), 2);
+  EXPECT_FALSE(recorded->results(2).found());
+  EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().error(), 3);
+  EXPECT_EQ(Rollup("D1", 2023).measures().findings().error(), 2);
+  EXPECT_EQ(Rollup("D2", 2023).measures().findings().error(), 1);
+  v1::GetFindingsRequest get;
+  get.set_code(units_[0]);
+  get.set_year(2023);
+  absl::StatusOr<v1::GetFindingsResponse> stored = aggregator_->GetFindings(get);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->sources_size(), 2);  // the empty source is recorded too
+  EXPECT_EQ(stored->sources(0).source(), "cross-unit");
+  EXPECT_EQ(stored->sources(1).source(), "cross-year");
+  EXPECT_EQ(stored->sources(1).counts().total(), 0);
+
+  // Again, with the unit's errors gone and the same code twice (the last
+  // one wins): the counts come out of every ancestor.
+  batch.Clear();
+  *batch.add_records() = record(units_[0], "cross-unit", 5);
+  *batch.add_records() = record(units_[0], "cross-unit", 0);
+  recorded = aggregator_->RecordFindingsBatch(batch);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->results(0).previous().error(), 2);
+  EXPECT_EQ(recorded->results(1).previous().error(), 5);
+  EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().error(), 1);
+  EXPECT_EQ(Rollup("D1", 2023).measures().findings().total(), 0);
+  EXPECT_THAT(Recompute(kDistrict, 2023).drift(), IsEmpty());
+
+  // A malformed record refuses the whole batch, naming it; nothing written.
+  batch.Clear();
+  *batch.add_records() = record(units_[2], "cross-unit", 0);
+  *batch.add_records() = record(units_[0], std::string(65, 's'), 1);
+  absl::StatusOr<v1::RecordFindingsBatchResponse> refused =
+      aggregator_->RecordFindingsBatch(batch);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("records[1]"));
+  EXPECT_EQ(Rollup("D2", 2023).measures().findings().error(), 1);
 }
 
 TEST_F(AggregatorTest, PackageFindingsComeAndGoWithTheirVersion) {

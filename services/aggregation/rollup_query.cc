@@ -125,10 +125,10 @@ void SortRollups(std::vector<v1::Rollup>* rows, const MeasureDef* def, bool desc
   *rows = std::move(sorted);
 }
 
-absl::StatusOr<RollupPage> SelectRollups(std::vector<v1::Rollup> rows,
-                                         const v1::DrilldownRequest& request) {
-  RETURN_IF_ERROR(ValidateDrilldown(request));
+std::vector<v1::Rollup> FilterAndSortRollups(std::vector<v1::Rollup> rows,
+                                             const v1::DrilldownRequest& request) {
   std::vector<v1::Rollup> kept;
+  kept.reserve(rows.size());
   for (v1::Rollup& row : rows) {
     bool keep = true;
     for (const v1::DrilldownFilter& filter : request.filters()) {
@@ -142,14 +142,30 @@ absl::StatusOr<RollupPage> SelectRollups(std::vector<v1::Rollup> rows,
   const MeasureDef* def =
       request.sort_by().empty() ? nullptr : MeasureCatalog::Get().Find(request.sort_by());
   SortRollups(&kept, def, request.descending());
+  return kept;
+}
 
-  RollupPage page;
-  page.total = static_cast<int32_t>(kept.size());
+absl::StatusOr<PageSlice> SlicePage(size_t total, const v1::DrilldownRequest& request) {
   ASSIGN_OR_RETURN(const int64_t offset, ParsePageToken(request.page_token()));
   const int64_t size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
-  const int64_t end = std::min<int64_t>(offset + size, static_cast<int64_t>(kept.size()));
-  for (int64_t i = offset; i < end; ++i) page.rows.push_back(std::move(kept[i]));
-  if (end < static_cast<int64_t>(kept.size())) page.next_page_token = absl::StrCat(end);
+  const int64_t count = static_cast<int64_t>(total);
+  PageSlice slice;
+  const int64_t begin = std::min(offset, count);  // no overflow below for a huge token
+  slice.begin = static_cast<size_t>(begin);
+  slice.end = static_cast<size_t>(std::min(begin + size, count));
+  if (slice.end < total) slice.next_page_token = absl::StrCat(slice.end);
+  return slice;
+}
+
+absl::StatusOr<RollupPage> SelectRollups(std::vector<v1::Rollup> rows,
+                                         const v1::DrilldownRequest& request) {
+  RETURN_IF_ERROR(ValidateDrilldown(request));
+  std::vector<v1::Rollup> kept = FilterAndSortRollups(std::move(rows), request);
+  ASSIGN_OR_RETURN(const PageSlice slice, SlicePage(kept.size(), request));
+  RollupPage page;
+  page.total = static_cast<int32_t>(kept.size());
+  for (size_t i = slice.begin; i < slice.end; ++i) page.rows.push_back(std::move(kept[i]));
+  page.next_page_token = slice.next_page_token;
   return page;
 }
 

@@ -37,6 +37,21 @@ bool MatchesFilter(const v1::Rollup& rollup, const v1::DrilldownFilter& filter);
 // absent come last in either direction, ties go by code.
 void SortRollups(std::vector<v1::Rollup>* rows, const MeasureDef* def, bool descending);
 
+// Keeps the rows that pass every filter of a (validated) Drilldown request,
+// sorted as it asks: every page of the request is a slice of the result.
+std::vector<v1::Rollup> FilterAndSortRollups(std::vector<v1::Rollup> rows,
+                                             const v1::DrilldownRequest& request);
+
+// Where a request's page lies among `total` rows: [begin, end), and the
+// token of the next page ("" on the last one). INVALID_ARGUMENT for a bad
+// token.
+struct PageSlice {
+  size_t begin = 0;
+  size_t end = 0;
+  std::string next_page_token;
+};
+absl::StatusOr<PageSlice> SlicePage(size_t total, const v1::DrilldownRequest& request);
+
 // Filters, sorts and cuts the page a (validated) Drilldown request asks for.
 absl::StatusOr<RollupPage> SelectRollups(std::vector<v1::Rollup> rows,
                                          const v1::DrilldownRequest& request);

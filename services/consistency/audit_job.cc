@@ -2,14 +2,17 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
@@ -21,6 +24,15 @@ namespace {
 
 // Packages of a whole district come in one listing; allow big messages.
 constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
+
+// Units per RecordFindingsBatch call (two records each, well under
+// aggregation's 10,000 and its message limit with a few findings each).
+constexpr size_t kUnitsPerRecordBatch = 1000;
+// ... and a call stays well under gRPC's default 4 MiB message limit.
+constexpr size_t kRecordBatchBytes = 2 * 1024 * 1024;
+
+// Last year's packages looked up one by one: calls in flight at once.
+constexpr int kLookupsInFlight = 32;
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
   grpc::ChannelArguments args;
@@ -188,49 +200,109 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
       }
       out->push_back(std::move(package));
     }
-    status = reader->Finish();
-    if (!status.ok()) {
+    const grpc::Status finished = reader->Finish();
+    if (!finished.ok()) {
       return CallError(
-          status, "ingestion", ing_address,
+          finished, "ingestion", ing_address,
           absl::StrCat("ListEvaluations ", list_year, " ", run.division_code));
     }
     return absl::OkStatus();
   };
+  // Last year's packages of the subtree's units that the division's listing
+  // does not have (filed under another division), looked up by USCC with
+  // many calls in flight: one at a time, a district whose units did not file
+  // last year (every unit "missing") spent as long here as on the listing.
+  auto look_up = [&](const std::set<std::string>& wanted,
+                     std::vector<AuditPackage>* out) -> absl::Status {
+    struct Lookup {
+      grpc::ClientContext context;
+      v1::GetEvaluationRequest request;
+      v1::GetEvaluationResponse response;
+    };
+    absl::Mutex mu;
+    int in_flight = 0;
+    absl::Status failed;
+    for (const std::string& uscc : wanted) {
+      {
+        absl::MutexLock lock(&mu);
+        mu.Await(absl::Condition(
+            +[](int* n) { return *n < kLookupsInFlight; }, &in_flight));
+        if (!failed.ok()) break;
+        ++in_flight;
+      }
+      auto* lookup = new Lookup();
+      lookup->context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+      lookup->request.set_uscc(uscc);
+      lookup->request.set_year(year - 1);
+      ingestion->async()->GetEvaluation(
+          &lookup->context, &lookup->request, &lookup->response,
+          [&, lookup](grpc::Status s) {
+            absl::MutexLock lock(&mu);
+            if (s.ok()) {
+              out->push_back(
+                  {std::move(*lookup->response.mutable_evaluation()->mutable_package()), {}});
+            } else if (s.error_code() != grpc::StatusCode::NOT_FOUND && failed.ok()) {
+              failed = CallError(s, "ingestion", ing_address,
+                                 absl::StrCat("GetEvaluation ", lookup->request.uscc(), " ",
+                                              year - 1));
+            }
+            --in_flight;
+            delete lookup;
+          });
+    }
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(+[](int* n) { return *n == 0; }, &in_flight));
+    if (!failed.ok()) return failed;
+    // In USCC order, as the one-at-a-time lookups gave them.
+    std::sort(out->begin(), out->end(), [](const AuditPackage& a, const AuditPackage& b) {
+      return a.package.unit().uscc() < b.package.unit().uscc();
+    });
+    return absl::OkStatus();
+  };
+
+  // Last year's (listing, then look-ups) on a thread of its own, while this
+  // year's are listed: for every unit of the subtree, kept below for those
+  // that filed this year.
+  std::vector<AuditPackage> prior;
+  std::vector<AuditPackage> prior_elsewhere;
+  absl::Status prior_read;
+  std::thread prior_thread([&] {
+    prior_read = list(year - 1, codes, &prior, nullptr);
+    if (!prior_read.ok()) return;
+    std::set<std::string> not_listed = codes;
+    for (const AuditPackage& p : prior) not_listed.erase(p.package.unit().uscc());
+    prior_read = look_up(not_listed, &prior_elsewhere);
+  });
   absl::Status listed =
       list(year, codes, &input.current, &run.package_findings);
+  prior_thread.join();
   if (!listed.ok()) return listed;
+  if (!prior_read.ok()) return prior_read;
   std::set<std::string> current;
   for (const AuditPackage& p : input.current) {
     current.insert(p.package.unit().uscc());
     if (!p.score.has_value()) ++run.unscored;
   }
-  listed = list(year - 1, current, &input.prior, nullptr);
-  if (!listed.ok()) return listed;
-  // A unit whose package last year was filed under another division.
-  std::set<std::string> missing = current;
-  for (const AuditPackage& p : input.prior)
-    missing.erase(p.package.unit().uscc());
-  for (const std::string& uscc : missing) {
-    v1::GetEvaluationRequest request;
-    request.set_uscc(uscc);
-    request.set_year(year - 1);
-    v1::GetEvaluationResponse response;
-    status = ingestion->GetEvaluation(Context(options_.timeout).get(), request,
-                                      &response);
-    if (status.error_code() == grpc::StatusCode::NOT_FOUND) continue;
-    if (!status.ok()) {
-      return CallError(status, "ingestion", ing_address,
-                       absl::StrCat("GetEvaluation ", uscc, " ", year - 1));
+  for (std::vector<AuditPackage>* from : {&prior, &prior_elsewhere}) {
+    for (AuditPackage& p : *from) {
+      if (current.count(p.package.unit().uscc()) > 0) input.prior.push_back(std::move(p));
     }
-    input.prior.push_back(
-        {std::move(*response.mutable_evaluation()->mutable_package()), {}});
   }
   run.packages = static_cast<int64_t>(input.current.size());
   run.prior_packages = static_cast<int64_t>(input.prior.size());
   run.units.assign(current.begin(), current.end());
 
   run.findings = RunAuditRules(input, config_, options_.rules);
+  // Freed on a thread of its own: the caller goes on to Record meanwhile.
+  if (release_.joinable()) release_.join();
+  release_ = std::thread([spent = std::move(input)]() mutable {
+    AuditInput dropped = std::move(spent);
+  });
   return run;
+}
+
+AuditJob::~AuditJob() {
+  if (release_.joinable()) release_.join();
 }
 
 absl::Status AuditJob::Record(AuditRun* run) {
@@ -241,22 +313,72 @@ absl::Status AuditJob::Record(AuditRun* run) {
     by_unit[f.unit_uscc()].push_back(&f);
   run->recorded_units = 0;
   run->unrecorded_units.clear();
-  for (const std::string& uscc : run->units) {
-    bool unknown = false;
-    static const std::pair<const char*, v1::RuleScope> kSources[] = {
-        {kCrossUnitSource, v1::RULE_SCOPE_CROSS_UNIT},
-        {kCrossYearSource, v1::RULE_SCOPE_CROSS_YEAR}};
-    for (const auto& [source, scope] : kSources) {
-      v1::RecordFindingsRequest request;
-      request.set_code(uscc);
-      request.set_year(run->year);
-      request.set_source(source);
-      for (const v1::Finding* f : by_unit[uscc]) {
-        if (f->scope() == scope) *request.add_findings() = *f;
+  static const std::pair<const char*, v1::RuleScope> kSources[] = {
+      {kCrossUnitSource, v1::RULE_SCOPE_CROSS_UNIT},
+      {kCrossYearSource, v1::RULE_SCOPE_CROSS_YEAR}};
+  auto request_for = [&](const std::string& uscc, const char* source, v1::RuleScope scope) {
+    v1::RecordFindingsRequest request;
+    request.set_code(uscc);
+    request.set_year(run->year);
+    request.set_source(source);
+    for (const v1::Finding* f : by_unit[uscc]) {
+      if (f->scope() == scope) *request.add_findings() = *f;
+    }
+    return request;
+  };
+
+  // Many units per call, each call one write at aggregation: one call and
+  // one synced write per unit and source made recording the longest part of
+  // a district's audit.
+  size_t next = 0;
+  while (next < run->units.size()) {
+    v1::RecordFindingsBatchRequest batch;
+    size_t end = next;
+    size_t bytes = 0;
+    while (end < run->units.size() && end - next < kUnitsPerRecordBatch &&
+           bytes < kRecordBatchBytes) {
+      for (const auto& [source, scope] : kSources) {
+        v1::RecordFindingsRequest* record = batch.add_records();
+        *record = request_for(run->units[end], source, scope);
+        bytes += record->ByteSizeLong() + 8;
       }
+      ++end;
+    }
+    v1::RecordFindingsBatchResponse response;
+    const grpc::Status status = aggregation->RecordFindingsBatch(
+        Context(options_.timeout).get(), batch, &response);
+    if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) break;  // an older server
+    if (!status.ok()) {
+      return CallError(status, "aggregation", address,
+                       absl::StrCat("RecordFindingsBatch of ", end - next, " units from ",
+                                    run->units[next], " ", run->year));
+    }
+    if (response.results_size() != batch.records_size()) {
+      return absl::InternalError(absl::StrCat("aggregation at ", address,
+                                              ": RecordFindingsBatch answered ",
+                                              response.results_size(), " results for ",
+                                              batch.records_size(), " records"));
+    }
+    for (size_t u = next; u < end; ++u) {
+      // A unit aggregation does not know is unknown for both sources.
+      if (response.results(static_cast<int>(2 * (u - next))).found()) {
+        ++run->recorded_units;
+      } else {
+        run->unrecorded_units.push_back(run->units[u]);
+      }
+    }
+    next = end;
+  }
+
+  // What an older aggregation without RecordFindingsBatch gets: one call
+  // per unit and source.
+  for (size_t u = next; u < run->units.size(); ++u) {
+    const std::string& uscc = run->units[u];
+    bool unknown = false;
+    for (const auto& [source, scope] : kSources) {
       v1::RecordFindingsResponse response;
       const grpc::Status status = aggregation->RecordFindings(
-          Context(options_.timeout).get(), request, &response);
+          Context(options_.timeout).get(), request_for(uscc, source, scope), &response);
       if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
         unknown = true;
         break;

@@ -5,7 +5,7 @@
 // organisation tree from aggregation and its units' latest packages of a year
 // and the year before from ingestion, through their public APIs, runs the
 // cross-unit and cross-year rules (RunAuditRules), and records each unit's
-// findings in aggregation (RecordFindings, sources "cross-unit" and
+// findings in aggregation (RecordFindingsBatch, sources "cross-unit" and
 // "cross-year"), so that rollups count them by severity beside the totals.
 //
 //   AuditJob job(options, config);
@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -91,16 +92,24 @@ class AuditJob {
   // fails.
   absl::StatusOr<AuditRun> Audit();
 
-  // Records `run`'s findings in aggregation, one RecordFindings per unit
-  // audited and source, empty ones included (they clear what an earlier run
-  // recorded). A unit aggregation does not know is listed in
-  // run->unrecorded_units and is not an error; any other failure is returned
-  // (the units before it stay recorded; a rerun replaces them).
+  // Records `run`'s findings in aggregation, both sources of every unit
+  // audited, empty ones included (they clear what an earlier run recorded),
+  // many units per RecordFindingsBatch call (one RecordFindings per unit and
+  // source against an aggregation without it). A unit aggregation does not
+  // know is listed in run->unrecorded_units and is not an error; any other
+  // failure is returned (the batches before it stay recorded; a rerun
+  // replaces them).
   absl::Status Record(AuditRun* run);
+
+  // Waits for the packages read by Audit to be freed.
+  ~AuditJob();
 
  private:
   AuditJobOptions options_;
   ConsistencyConfig config_;
+  // Frees the packages Audit read (a district's worth takes seconds) while
+  // Record talks to aggregation.
+  std::thread release_;
 };
 
 }  // namespace budgetperf
