@@ -158,6 +158,10 @@ struct MessagePlan {
   const FieldDescriptor* weight = nullptr;
   NormalKind normal = NormalKind::kWalk;
   bool has_message_fields = false;
+  // The generated type's reflection, looked up once: asking each message
+  // for it goes through the descriptor table's initialisation check every
+  // time.
+  const Reflection* reflection = nullptr;
 };
 
 Rule IntegerRule(const std::string& name) {
@@ -184,6 +188,9 @@ class PlanBuilder {
     if (d == v1::FiledRate::descriptor()) plan->normal = NormalKind::kFiledRate;
     if (d == v1::Level3Indicator::descriptor()) plan->normal = NormalKind::kLevel3Indicator;
     plan->weight = d->FindFieldByName("weight_centipoints");
+    const Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(d);
+    if (prototype != nullptr) plan->reflection = prototype->GetReflection();
     std::vector<const FieldDescriptor*> fields;
     for (int i = 0; i < d->field_count(); ++i) fields.push_back(d->field(i));
     std::sort(fields.begin(), fields.end(),
@@ -249,8 +256,8 @@ void CheckRange(const FieldPath& path, int64_t value, int64_t lo, int64_t hi,
   CheckRange(path.Render(), value, lo, hi, rule, what, v);
 }
 
-void CheckInteger(const Message& m, const MessagePlan& plan, Rule rule, int64_t value,
-                  const FieldPath& path, Violations& v) {
+void CheckInteger(const Message& m, const Reflection* r, const MessagePlan& plan, Rule rule,
+                  int64_t value, const FieldPath& path, Violations& v) {
   switch (rule) {
     case Rule::kAmount:
       if (value < 0) {
@@ -273,8 +280,8 @@ void CheckInteger(const Message& m, const MessagePlan& plan, Rule rule, int64_t 
       if (value >= 0 && value <= kMaxCentipoints && plan.weight == nullptr) return;
       // A self-score cannot exceed the weight it is scored against.
       int64_t upper = kMaxCentipoints;
-      if (plan.weight != nullptr && m.GetReflection()->HasField(m, plan.weight)) {
-        upper = std::clamp<int64_t>(m.GetReflection()->GetInt32(m, plan.weight), 0,
+      if (plan.weight != nullptr && r->HasField(m, plan.weight)) {
+        upper = std::clamp<int64_t>(r->GetInt32(m, plan.weight), 0,
                                     kMaxCentipoints);
       }
       if (value < 0 || value > upper) {
@@ -317,9 +324,8 @@ void WalkMessage(const Message& m, const MessagePlan& plan, FieldPath& path, Vio
 
 // Checks one value of field `fp` (element `index` of a list); the path is
 // the value's.
-void CheckValue(const Message& m, const MessagePlan& plan, const FieldPlan& fp, int index,
-                FieldPath& path, Violations& v) {
-  const Reflection* r = m.GetReflection();
+void CheckValue(const Message& m, const Reflection* r, const MessagePlan& plan,
+                const FieldPlan& fp, int index, FieldPath& path, Violations& v) {
   const FieldDescriptor* f = fp.field;
   const bool repeated = f->is_repeated();
   switch (fp.rule) {
@@ -347,7 +353,7 @@ void CheckValue(const Message& m, const MessagePlan& plan, const FieldPlan& fp, 
       } else {
         value = repeated ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f);
       }
-      CheckInteger(m, plan, fp.rule, value, path, v);
+      CheckInteger(m, r, plan, fp.rule, value, path, v);
       return;
     }
   }
@@ -356,14 +362,20 @@ void CheckValue(const Message& m, const MessagePlan& plan, const FieldPlan& fp, 
 // Every rule of `plan` on `m`. Fields left unset hold their defaults, which
 // pass every rule, so only set messages and lists need walking; scalars are
 // read whether set or not, which is cheaper than asking.
+// The plan's reflection when it has one (every generated type), else the
+// message's own.
+const Reflection* ReflectionOf(const Message& m, const MessagePlan& plan) {
+  return plan.reflection != nullptr ? plan.reflection : m.GetReflection();
+}
+
 void WalkMessage(const Message& m, const MessagePlan& plan, FieldPath& path, Violations& v) {
-  const Reflection* r = m.GetReflection();
+  const Reflection* r = ReflectionOf(m, plan);
   for (const FieldPlan& fp : plan.fields) {
     const FieldDescriptor* f = fp.field;
     if (!f->is_repeated()) {
       if (fp.rule == Rule::kMessage && !r->HasField(m, f)) continue;
       PathScope scope(path, f->name());
-      CheckValue(m, plan, fp, 0, path, v);
+      CheckValue(m, r, plan, fp, 0, path, v);
       continue;
     }
     const int size = r->FieldSize(m, f);
@@ -376,7 +388,7 @@ void WalkMessage(const Message& m, const MessagePlan& plan, FieldPath& path, Vio
     if (fp.rule == Rule::kNone) continue;
     for (int i = 0; i < size; ++i) {
       PathScope scope(path, f->name(), i);
-      CheckValue(m, plan, fp, i, path, v);
+      CheckValue(m, r, plan, fp, i, path, v);
     }
   }
 }
@@ -460,20 +472,18 @@ void CheckUnits(const v1::Level3Indicator& indicator, const FieldPath& path,
 
 void NormalizeMessage(Message* m, const MessagePlan& plan, FieldPath& path,
                       std::vector<v1::Warning>* warnings) {
+  // A package's messages are all of generated types (PackageValidator takes
+  // a generated EvaluationPackage), so the plan's kind says what `m` is.
   if (plan.normal == NormalKind::kIndicatorValue) {
-    if (auto* value = google::protobuf::DynamicCastToGenerated<v1::IndicatorValue>(m)) {
-      NormalizeIndicatorValue(value, path, warnings);
-      return;
-    }
+    NormalizeIndicatorValue(static_cast<v1::IndicatorValue*>(m), path, warnings);
+    return;
   }
   if (plan.normal == NormalKind::kFiledRate) {
-    if (auto* rate = google::protobuf::DynamicCastToGenerated<v1::FiledRate>(m)) {
-      NormalizeRate(rate, path, warnings);
-      return;
-    }
+    NormalizeRate(static_cast<v1::FiledRate*>(m), path, warnings);
+    return;
   }
   if (plan.has_message_fields) {
-    const Reflection* r = m->GetReflection();
+    const Reflection* r = ReflectionOf(*m, plan);
     for (const FieldPlan& fp : plan.fields) {
       if (fp.rule != Rule::kMessage) continue;
       const FieldDescriptor* f = fp.field;
@@ -491,9 +501,7 @@ void NormalizeMessage(Message* m, const MessagePlan& plan, FieldPath& path,
     }
   }
   if (plan.normal == NormalKind::kLevel3Indicator) {
-    if (auto* indicator = google::protobuf::DynamicCastToGenerated<v1::Level3Indicator>(m)) {
-      CheckUnits(*indicator, path, warnings);
-    }
+    CheckUnits(*static_cast<const v1::Level3Indicator*>(m), path, warnings);
   }
 }
 
