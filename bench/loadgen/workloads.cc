@@ -102,7 +102,7 @@ class SubmitWorkload : public Workload {
       *request.mutable_package() = std::move(package);
     }
     // One call outside the clock, for the sizes and to fail early.
-    v1::SubmitRequest request = templates_[0];
+    v1::SubmitRequest request = templates_[0xFFFFFFF0ULL % templates_.size()];
     SetUnit(&request, 0, 0xFFFFFFF0ULL);
     grpc::ClientContext context;
     v1::SubmitResponse response;
