@@ -1,5 +1,6 @@
 #include "services/ingestion/ingestion_service.h"
 
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,7 +38,28 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The client has sent everything (or gave up; then nobody reads this).
-      Finish(grpc::Status::OK);
+      // The answer acknowledges every package at once, so their writes were
+      // not synced one by one but are now, together, before it goes out.
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        finishing_ = true;
+      }
+      work_->Post([this] {
+        absl::Status synced = ingestor_->SyncDeferred();
+        bool done;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          done = done_;
+        }
+        // A wrapper (the access guard) may have ended the call already.
+        if (!done) Finish(synced.ok() ? grpc::Status::OK : ToGrpcStatusWithDetails(synced));
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          finishing_ = false;
+          done = done_;
+        }
+        if (done) delete this;
+      });
       return;
     }
     work_->Post([this] {
@@ -46,11 +68,21 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
     });
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    bool finishing;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+      finishing = finishing_;
+    }
+    // Else the finishing task deletes the reactor once it is through.
+    if (!finishing) delete this;
+  }
 
  private:
   void Process() {
-    absl::StatusOr<v1::SubmitResponse> answer = ingestor_->Submit(caller_, request_);
+    absl::StatusOr<v1::SubmitResponse> answer =
+        ingestor_->Submit(caller_, request_, Ingestor::Sync::kLater);
     v1::SubmitStreamResult* result = response_->add_results();
     result->set_index(index_++);
     result->set_uscc(request_.package().unit().uscc());
@@ -100,6 +132,12 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
   v1::SubmitStreamResponse* const response_;
   v1::SubmitRequest request_;
   int index_ = 0;
+  // The end of the stream is answered from the work queue (after the sync);
+  // the call may be over by then (OnDone), and the reactor must outlive
+  // that task.
+  std::mutex mu_;
+  bool finishing_ = false;  // guarded by mu_: the task is queued or running
+  bool done_ = false;       // guarded by mu_: OnDone was called
 };
 
 // Lists the matching keys first (small), then reads and writes one
