@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -647,8 +648,12 @@ absl::string_view ComparatorSymbol(v1::Comparator comparator) {
 
 }  // namespace
 
-v1::ParsedIndicatorValue ParseIndicatorValue(absl::string_view text) {
-  std::vector<Char> chars;
+namespace {
+
+Parsed ParseUncached(absl::string_view text) {
+  // The decoding buffer is the thread's: a fresh vector per cell was a good
+  // part of the cost of reading one.
+  thread_local std::vector<Char> chars;
   size_t bad_offset = 0;
   if (!DecodeUtf8(text, &chars, &bad_offset)) {
     // The message stays ASCII: the proto string field must remain valid
@@ -658,7 +663,57 @@ v1::ParsedIndicatorValue ParseIndicatorValue(absl::string_view text) {
     out.set_error(absl::StrCat("invalid UTF-8 at byte ", bad_offset));
     return out;
   }
+  if (chars.capacity() > 4096) {
+    // A very long text's buffer is not kept for the thread's lifetime.
+    Parsed out = ValueParser(text, chars).Parse();
+    std::vector<Char>().swap(chars);
+    return out;
+  }
   return ValueParser(text, chars).Parse();
+}
+
+// The last cells read on this thread. One package's cells are read by
+// ingestion's normalisation, the consistency rules and the scorer in turn,
+// and the same few texts ("≥95%", "100%", "/") recur across packages; the
+// answer is a pure function of the text.
+class ParseCache {
+ public:
+  static constexpr size_t kSlots = 256;
+  static constexpr size_t kMaxTextBytes = 64;
+
+  const Parsed* Find(absl::string_view text, size_t hash) const {
+    const Slot& slot = slots_[hash % kSlots];
+    if (slot.used && slot.hash == hash && slot.text == text) return &slot.parsed;
+    return nullptr;
+  }
+  void Put(absl::string_view text, size_t hash, const Parsed& parsed) {
+    Slot& slot = slots_[hash % kSlots];
+    slot.used = true;
+    slot.hash = hash;
+    slot.text.assign(text.data(), text.size());
+    slot.parsed = parsed;
+  }
+
+ private:
+  struct Slot {
+    bool used = false;
+    size_t hash = 0;
+    std::string text;
+    Parsed parsed;
+  };
+  Slot slots_[kSlots];
+};
+
+}  // namespace
+
+v1::ParsedIndicatorValue ParseIndicatorValue(absl::string_view text) {
+  if (text.size() > ParseCache::kMaxTextBytes) return ParseUncached(text);
+  thread_local ParseCache cache;
+  const size_t hash = absl::HashOf(text);
+  if (const Parsed* hit = cache.Find(text, hash)) return *hit;
+  Parsed parsed = ParseUncached(text);
+  cache.Put(text, hash, parsed);
+  return parsed;
 }
 
 v1::Achievement ClassifyAchievement(absl::string_view text) {

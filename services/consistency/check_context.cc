@@ -11,14 +11,10 @@
 namespace budgetperf {
 namespace consistency_internal {
 
-CheckContext::CheckContext(const v1::EvaluationPackage& package,
-                           const ConsistencyConfig& config,
-                           std::string division_code)
-    : package_(package),
-      config_(config),
-      division_code_(std::move(division_code)) {
-  // Resolve every package-level rule once, not once per cell.
-  for (const v1::RuleDescriptor& rule : config_.catalogue().rules()) {
+RuleTable ResolvePackageRules(const ConsistencyConfig& config,
+                              absl::string_view division_code) {
+  RuleTable rules;
+  for (const v1::RuleDescriptor& rule : config.catalogue().rules()) {
     const v1::RuleScope scope = rule.scope();
     if (scope != v1::RULE_SCOPE_PACKAGE &&
         scope != v1::RULE_SCOPE_CROSS_TABLE &&
@@ -26,15 +22,34 @@ CheckContext::CheckContext(const v1::EvaluationPackage& package,
       continue;
     }
     absl::StatusOr<RuleSettings> settings =
-        config_.EffectiveRule(rule.id(), division_code_);
-    if (settings.ok() && settings->enabled)
-      rules_.emplace(rule.id(), *settings);
+        config.EffectiveRule(rule.id(), division_code);
+    if (settings.ok() && settings->enabled) rules.emplace(rule.id(), *settings);
   }
+  return rules;
 }
 
+CheckContext::CheckContext(const v1::EvaluationPackage& package,
+                           const ConsistencyConfig& config,
+                           std::string division_code)
+    : package_(package),
+      config_(config),
+      division_code_(std::move(division_code)),
+      // Resolve every package-level rule once, not once per cell.
+      rules_(std::make_shared<const RuleTable>(
+          ResolvePackageRules(config_, division_code_))) {}
+
+CheckContext::CheckContext(const v1::EvaluationPackage& package,
+                           const ConsistencyConfig& config,
+                           std::string division_code,
+                           std::shared_ptr<const RuleTable> rules)
+    : package_(package),
+      config_(config),
+      division_code_(std::move(division_code)),
+      rules_(std::move(rules)) {}
+
 const RuleSettings* CheckContext::Rule(absl::string_view rule_id) const {
-  auto it = rules_.find(rule_id);
-  return it == rules_.end() ? nullptr : &it->second;
+  auto it = rules_->find(rule_id);
+  return it == rules_->end() ? nullptr : &it->second;
 }
 
 void CheckContext::Add(const RuleSettings& rule, std::string field_path,

@@ -6,6 +6,7 @@
 // so far) and the exact comparisons and formatting the rules share.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,12 +28,24 @@ struct FindingText {
   std::string message;     // the sentence naming them
 };
 
+// The settings of every package, cross-table and report-vs-table rule that
+// `config` enables for a unit of `division_code`, by rule id. Its
+// descriptors point into `config`, which must outlive it.
+using RuleTable = absl::flat_hash_map<std::string, RuleSettings>;
+RuleTable ResolvePackageRules(const ConsistencyConfig& config,
+                              absl::string_view division_code);
+
 // One package being checked. Not thread-safe; one per Check call.
 class CheckContext {
  public:
   // `config` must outlive the context.
   CheckContext(const v1::EvaluationPackage& package,
                const ConsistencyConfig& config, std::string division_code);
+  // With the rules already resolved for `division_code`
+  // (ResolvePackageRules of the same config).
+  CheckContext(const v1::EvaluationPackage& package,
+               const ConsistencyConfig& config, std::string division_code,
+               std::shared_ptr<const RuleTable> rules);
 
   const v1::EvaluationPackage& package() const { return package_; }
 
@@ -55,7 +68,7 @@ class CheckContext {
   const v1::EvaluationPackage& package_;
   const ConsistencyConfig& config_;
   std::string division_code_;
-  absl::flat_hash_map<std::string, RuleSettings> rules_;
+  std::shared_ptr<const RuleTable> rules_;
   std::vector<v1::Finding> findings_;
 };
 

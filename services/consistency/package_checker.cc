@@ -1,5 +1,7 @@
 #include "services/consistency/package_checker.h"
 
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 
@@ -16,10 +18,13 @@ PackageChecker::PackageChecker(ConsistencyConfig config)
 std::vector<v1::Finding> PackageChecker::Check(
     const v1::EvaluationPackage& package,
     absl::string_view division_code) const {
-  consistency_internal::CheckContext ctx(package, config_,
-                                         division_code.empty()
-                                             ? package.unit().division_code()
-                                             : std::string(division_code));
+  std::string division = division_code.empty()
+                             ? package.unit().division_code()
+                             : std::string(division_code);
+  std::shared_ptr<const consistency_internal::RuleTable> rules =
+      rules_.Get(config_, division);
+  consistency_internal::CheckContext ctx(package, config_, std::move(division),
+                                         std::move(rules));
   consistency_internal::CheckAttachment1(ctx);
   consistency_internal::CheckAttachment2(ctx);
   consistency_internal::CheckAttachment3(ctx);
@@ -30,6 +35,28 @@ std::vector<v1::Finding> PackageChecker::Check(
   consistency_internal::CheckWeights(ctx);
   consistency_internal::CheckIndicators(ctx);
   return ctx.TakeFindings();
+}
+
+PackageChecker::RuleCache& PackageChecker::RuleCache::operator=(
+    const RuleCache&) {
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  tables_.clear();
+  return *this;
+}
+
+std::shared_ptr<const consistency_internal::RuleTable>
+PackageChecker::RuleCache::Get(const ConsistencyConfig& config,
+                               const std::string& division_code) {
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto it = tables_.find(division_code);
+    if (it != tables_.end()) return it->second;
+  }
+  auto table = std::make_shared<const consistency_internal::RuleTable>(
+      consistency_internal::ResolvePackageRules(config, division_code));
+  std::unique_lock<std::shared_mutex> lock(mu_);
+  if (tables_.size() < kMaxEntries) tables_.emplace(division_code, table);
+  return table;
 }
 
 bool HasBlockingFinding(const std::vector<v1::Finding>& findings,

@@ -25,12 +25,16 @@
 //   - Every finding names the cell (field_path), the value found, the value
 //     expected and the difference, in 万元 / % / 分 as on the forms.
 
+#include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/consistency.pb.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
+#include "services/consistency/check_context.h"
 #include "services/consistency/consistency_config.h"
 
 namespace budgetperf {
@@ -58,7 +62,29 @@ class PackageChecker {
   const ConsistencyConfig& config() const { return config_; }
 
  private:
+  // The rules resolved per division code, so that each Check does not
+  // resolve the whole catalogue again. A copy of the checker starts with an
+  // empty cache (the tables point into their checker's config).
+  class RuleCache {
+   public:
+    RuleCache() = default;
+    RuleCache(const RuleCache&) {}
+    RuleCache& operator=(const RuleCache&);
+    std::shared_ptr<const consistency_internal::RuleTable> Get(
+        const ConsistencyConfig& config, const std::string& division_code);
+
+   private:
+    // Division codes are a few thousand at most; beyond this many the rules
+    // are resolved per Check rather than kept.
+    static constexpr size_t kMaxEntries = 8192;
+    std::shared_mutex mu_;
+    absl::flat_hash_map<std::string,
+                        std::shared_ptr<const consistency_internal::RuleTable>>
+        tables_;  // guarded by mu_
+  };
+
   ConsistencyConfig config_;
+  mutable RuleCache rules_;
 };
 
 // True when one of `findings` belongs to a rule that `config` makes blocking

@@ -1,8 +1,11 @@
 #include "services/ingestion/ingestion_service.h"
 
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "google/protobuf/arena.h"
 
 #include "services/ingestion/validation_errors.h"
 
@@ -37,7 +40,28 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The client has sent everything (or gave up; then nobody reads this).
-      Finish(grpc::Status::OK);
+      // The answer acknowledges every package at once, so their writes were
+      // not synced one by one but are now, together, before it goes out.
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        finishing_ = true;
+      }
+      work_->Post([this] {
+        absl::Status synced = ingestor_->SyncDeferred();
+        bool done;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          done = done_;
+        }
+        // A wrapper (the access guard) may have ended the call already.
+        if (!done) Finish(synced.ok() ? grpc::Status::OK : ToGrpcStatusWithDetails(synced));
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          finishing_ = false;
+          done = done_;
+        }
+        if (done) delete this;
+      });
       return;
     }
     work_->Post([this] {
@@ -46,11 +70,21 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
     });
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    bool finishing;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+      finishing = finishing_;
+    }
+    // Else the finishing task deletes the reactor once it is through.
+    if (!finishing) delete this;
+  }
 
  private:
   void Process() {
-    absl::StatusOr<v1::SubmitResponse> answer = ingestor_->Submit(caller_, request_);
+    absl::StatusOr<v1::SubmitResponse> answer =
+        ingestor_->Submit(caller_, request_, Ingestor::Sync::kLater);
     v1::SubmitStreamResult* result = response_->add_results();
     result->set_index(index_++);
     result->set_uscc(request_.package().unit().uscc());
@@ -100,6 +134,12 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
   v1::SubmitStreamResponse* const response_;
   v1::SubmitRequest request_;
   int index_ = 0;
+  // The end of the stream is answered from the work queue (after the sync);
+  // the call may be over by then (OnDone), and the reactor must outlive
+  // that task.
+  std::mutex mu_;
+  bool finishing_ = false;  // guarded by mu_: the task is queued or running
+  bool done_ = false;       // guarded by mu_: OnDone was called
 };
 
 // Lists the matching keys first (small), then reads and writes one
@@ -168,8 +208,39 @@ CallContext MakeCallContext(const grpc::CallbackServerContext& context) {
   return caller;
 }
 
+namespace {
+
+class ArenaSubmitMessages final
+    : public grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse> {
+ public:
+  ArenaSubmitMessages() : arena_(Options()) {
+    set_request(google::protobuf::Arena::CreateMessage<v1::SubmitRequest>(&arena_));
+    set_response(google::protobuf::Arena::CreateMessage<v1::SubmitResponse>(&arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  static google::protobuf::ArenaOptions Options() {
+    google::protobuf::ArenaOptions options;
+    // A generated package takes some 20 KB in memory: one or two blocks.
+    options.start_block_size = 16 * 1024;
+    options.max_block_size = 256 * 1024;
+    return options;
+  }
+  google::protobuf::Arena arena_;
+};
+
+}  // namespace
+
+grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse>*
+IngestionServiceImpl::SubmitAllocator::AllocateMessages() {
+  return new ArenaSubmitMessages();
+}
+
 IngestionServiceImpl::IngestionServiceImpl(Ingestor* ingestor, WorkQueue* work)
-    : ingestor_(ingestor), work_(work) {}
+    : ingestor_(ingestor), work_(work) {
+  SetMessageAllocatorFor_Submit(&submit_allocator_);
+}
 
 grpc::ServerUnaryReactor* IngestionServiceImpl::Submit(grpc::CallbackServerContext* context,
                                                        const v1::SubmitRequest* request,

@@ -26,7 +26,12 @@
 // pointer, the listing index entry, the idempotency record, the outbox
 // records): it is all there or none of it is, across crashes. The WAL is
 // always on; with Options.durable each acknowledged write is synced to disk
-// first, so it survives a kill -9 or a power cut.
+// first, so it survives a kill -9 or a power cut. A caller that acknowledges
+// many writes at once (SubmitStream) may defer their sync
+// (NewVersion.defer_sync) and call SyncDeferred once before acknowledging.
+// Outbox bookkeeping (CompleteOutbox, UpdateOutbox) is never synced on its
+// own: losing it in a power cut only means the work is done again, which
+// the outbox allows; the next synced write syncs it anyway.
 //
 // RocksDB statuses are translated here: NotFound → NOT_FOUND (or an empty
 // result), Corruption → DATA_LOSS, anything else → INTERNAL.
@@ -39,6 +44,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +125,12 @@ struct NewVersion {
   // The version to store; its package's unit.uscc, year and version name the
   // keys.
   v1::StoredEvaluation evaluation;
+  // When set, the version stored instead of `evaluation` (e.g. one on the
+  // caller's arena); it must outlive the commit.
+  const v1::StoredEvaluation* borrowed = nullptr;
+  const v1::StoredEvaluation& stored() const {
+    return borrowed != nullptr ? *borrowed : evaluation;
+  }
   // The latest pointer before this version, if there was one: its listing
   // index entry is removed if the division changed.
   std::optional<v1::LatestVersionRecord> previous;
@@ -127,6 +139,9 @@ struct NewVersion {
   v1::IdempotencyRecord idempotency;
   // Appended to the outbox with fresh sequence numbers.
   std::vector<v1::OutboxRecord> outbox;
+  // Written without waiting for the disk even when durable: the caller
+  // calls SyncDeferred before acknowledging it.
+  bool defer_sync = false;
 };
 
 class IngestionStore {
@@ -197,6 +212,11 @@ class IngestionStore {
   // Replaces outbox record `seq` (its attempts and next attempt time).
   absl::Status UpdateOutbox(uint64_t seq, const v1::OutboxRecord& record);
 
+  // When durable, syncs to disk every write made with defer_sync so far
+  // (and whatever else the log holds); returns once they are on disk. Cheap
+  // when there are none. Thread-safe.
+  absl::Status SyncDeferred();
+
   // The RocksDB column family handle (for tests and tools that inspect the
   // raw store).
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const;
@@ -211,6 +231,11 @@ class IngestionStore {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   bool durable_;
   std::atomic<uint64_t> next_outbox_seq_;
+  // Set before a deferred write, cleared by the SyncDeferred that covers it.
+  std::atomic<bool> unsynced_{false};
+  // One SyncDeferred at a time, so that a caller that finds nothing to do
+  // knows the sync that cleared the flag has finished.
+  std::mutex sync_mu_;
 };
 
 }  // namespace ingestion

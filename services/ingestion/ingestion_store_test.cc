@@ -143,6 +143,21 @@ TEST_F(IngestionStoreTest, CommitWritesEveryRecordInOneBatch) {
   EXPECT_EQ((*idem)->package_sha256(), "abc");
 }
 
+TEST_F(IngestionStoreTest, DeferredSyncWritesAreStoredAndSyncedOnRequest) {
+  // Nothing deferred yet: a no-op.
+  ASSERT_TRUE(store_->SyncDeferred().ok());
+  NewVersion v = MakeVersion(1, 2023, 1);
+  v.defer_sync = true;
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1)).ok());
+  EXPECT_TRUE(store_->GetEvaluation(TestUscc(1), 2023, 1).ok());
+  ASSERT_TRUE(store_->SyncDeferred().ok());
+  ASSERT_TRUE(store_->SyncDeferred().ok());
+  Reopen();
+  EXPECT_TRUE(store_->GetEvaluation(TestUscc(1), 2023, 1).ok());
+  EXPECT_TRUE(store_->GetEvaluation(TestUscc(2), 2023, 1).ok());
+}
+
 TEST_F(IngestionStoreTest, RefusedCommitWritesNothing) {
   NewVersion v = MakeVersion(1, 2023, 1);
   v.evaluation.mutable_package()->mutable_unit()->set_uscc("SHORT");

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -10,6 +11,7 @@
 #include "common/codes/division_code.h"
 #include "common/codes/uscc.h"
 #include "common/status/status_macros.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/ingestion/evaluation_status.h"
@@ -86,6 +88,14 @@ std::vector<v1::Finding> BlockingOf(const std::vector<v1::Finding>& findings,
   return blocking;
 }
 
+// The first block of each Submit's arena: most packages fit in it, so the
+// arena allocates nothing from the heap. One Submit at a time per thread.
+constexpr size_t kThreadArenaBlockBytes = 256 * 1024;
+char* ThreadArenaBlock() {
+  thread_local std::unique_ptr<char[]> block(new char[kThreadArenaBlockBytes]);
+  return block.get();
+}
+
 }  // namespace
 
 int64_t SystemUnixMillis() {
@@ -95,17 +105,23 @@ int64_t SystemUnixMillis() {
 }
 
 std::string PackageSha256(const v1::EvaluationPackage& package) {
-  std::string bytes;
+  // Serialized into a buffer of the thread's, sized once: growing a fresh
+  // string for every package cost more than hashing it.
+  thread_local std::string bytes;
+  const size_t size = package.ByteSizeLong();
+  bytes.resize(size);
   {
-    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::ArrayOutputStream stream(bytes.data(), static_cast<int>(size));
     google::protobuf::io::CodedOutputStream coded(&stream);
     // The same package must hash the same in every process and release.
     coded.SetSerializationDeterministic(true);
-    package.SerializeToCodedStream(&coded);
+    package.SerializeWithCachedSizes(&coded);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), size, digest, &length, EVP_sha256(), nullptr);
+  // A very large package's buffer is not kept for the thread's lifetime.
+  if (bytes.capacity() > (1 << 20)) std::string().swap(bytes);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(2 * length);
@@ -132,6 +148,9 @@ absl::StatusOr<std::optional<v1::SubmitResponse>> Ingestor::Replay(const std::st
                      record->response().uscc(), " ", record->response().year(), " version ",
                      record->response().version(), "); use a new key for a new filing"));
   }
+  // The first answer may be of a Submit whose sync was deferred: it is
+  // acknowledged now, so it must be on disk now.
+  RETURN_IF_ERROR(store_->SyncDeferred());
   v1::SubmitResponse response = record->response();
   response.set_replayed(true);
   return std::optional<v1::SubmitResponse>(std::move(response));
@@ -139,6 +158,14 @@ absl::StatusOr<std::optional<v1::SubmitResponse>> Ingestor::Replay(const std::st
 
 absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
                                                     const v1::SubmitRequest& request) {
+  return Submit(caller, request, Sync::kNow);
+}
+
+absl::Status Ingestor::SyncDeferred() { return store_->SyncDeferred(); }
+
+absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
+                                                    const v1::SubmitRequest& request,
+                                                    Sync sync) {
   const v1::EvaluationPackage& filed = request.package();
   RETURN_IF_ERROR(CheckAccess(caller, Action::kSubmit, filed.unit().uscc()));
 
@@ -158,7 +185,15 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
     if (replay.has_value()) return *std::move(replay);
   }
 
-  v1::StoredEvaluation evaluation;
+  // The version is built on an arena, in a block of the thread's: a package
+  // is hundreds of small messages and strings, and allocating and freeing
+  // each of them from the heap cost more than the checks run on them.
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = ThreadArenaBlock();
+  arena_options.initial_block_size = kThreadArenaBlockBytes;
+  google::protobuf::Arena arena(arena_options);
+  v1::StoredEvaluation& evaluation =
+      *google::protobuf::Arena::CreateMessage<v1::StoredEvaluation>(&arena);
   *evaluation.mutable_package() = filed;
   for (v1::Warning& w : validator_.Normalize(evaluation.mutable_package())) {
     *evaluation.add_warnings() = std::move(w);
@@ -180,7 +215,8 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
   if (scorer_ != nullptr) {
     absl::StatusOr<v1::ScoreCard> card = scorer_->Score(evaluation.package());
     if (card.ok()) {
-      *evaluation.mutable_scorecard() = *std::move(card);
+      // Handed to the arena as it is rather than copied into it.
+      evaluation.set_allocated_scorecard(new v1::ScoreCard(*std::move(card)));
       scoring_status = v1::SCORED;
       evaluation.set_scored_at_unix_ms(options_.clock());
     } else if (IsPermanentScoringError(card.status())) {
@@ -248,7 +284,8 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
     change.outbox.push_back(
         MakeOutboxRecord(uscc, year, version, v1::OUTBOX_DELIVER_AGGREGATION, now));
   }
-  change.evaluation = std::move(evaluation);
+  change.borrowed = &evaluation;
+  change.defer_sync = sync == Sync::kLater;
   RETURN_IF_ERROR(store_->CommitNewVersion(change));
   if (!change.outbox.empty() && options_.on_outbox_work) options_.on_outbox_work();
   return response;
@@ -311,6 +348,9 @@ absl::StatusOr<std::vector<ListingKey>> Ingestor::ListEvaluationKeys(
   }
   if (!violations.empty()) return MakeValidationError(violations);
   RETURN_IF_ERROR(CheckAccess(caller, Action::kList, ""));
+  // Listings feed aggregation's Recompute, which stores what it reads
+  // durably: nothing listed may be lost in a power cut afterwards.
+  RETURN_IF_ERROR(store_->SyncDeferred());
 
   const std::string& division = request.division_code();
   std::vector<ListingKey> keys;

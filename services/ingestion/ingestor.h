@@ -100,6 +100,19 @@ class Ingestor {
   absl::StatusOr<v1::SubmitResponse> Submit(const CallContext& caller,
                                             const v1::SubmitRequest& request);
 
+  // How a Submit's write reaches the disk when the store is durable.
+  enum class Sync {
+    kNow,    // synced before Submit returns: the answer may be acknowledged
+    kLater,  // not waited for: SyncDeferred must return OK before the answer
+             // is acknowledged (SubmitStream, which acknowledges at its end)
+  };
+  absl::StatusOr<v1::SubmitResponse> Submit(const CallContext& caller,
+                                            const v1::SubmitRequest& request, Sync sync);
+
+  // Syncs every Submit made with Sync::kLater so far (IngestionStore::
+  // SyncDeferred). Thread-safe; cheap when there is nothing to sync.
+  absl::Status SyncDeferred();
+
   // A stored version, the latest unless one is asked for. INVALID_ARGUMENT
   // for a malformed USCC or year, NOT_FOUND if there is no such version.
   absl::StatusOr<v1::GetEvaluationResponse> GetEvaluation(const CallContext& caller,

@@ -90,6 +90,9 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
     ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries,
                      store_->ListOutbox(options_.batch_size, cursor));
     if (entries.empty()) return done;
+    // A version whose sync a SubmitStream deferred is not delivered before
+    // it is on disk: aggregation would keep what ingestion could lose.
+    RETURN_IF_ERROR(store_->SyncDeferred());
     for (const OutboxEntry& entry : entries) {
       {
         std::lock_guard<std::mutex> lock(mu_);

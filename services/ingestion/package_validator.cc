@@ -1,9 +1,11 @@
 #include "services/ingestion/package_validator.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -23,14 +25,6 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
-
-std::string Child(const std::string& path, absl::string_view name) {
-  return path.empty() ? std::string(name) : absl::StrCat(path, ".", name);
-}
-
-std::string Element(const std::string& path, int index) {
-  return absl::StrCat(path, "[", index, "]");
-}
 
 class Violations {
  public:
@@ -76,131 +70,326 @@ void CheckUscc(const std::string& path, absl::string_view uscc, bool required,
 }
 
 // ---------------------------------------------------------------------------
+// Field paths, built only for what is reported: a valid package (the common
+// case) costs no string at all.
+
+class FieldPath {
+ public:
+  // Enters field `name` (of the message at the current path), at `index`
+  // when it is an element of a list (-1 otherwise).
+  void Push(const std::string& name, int index = -1) { segments_.push_back({&name, index}); }
+  void Pop() { segments_.pop_back(); }
+
+  // "overall.indicators[0].level2[1].weight_centipoints".
+  std::string Render() const {
+    std::string out;
+    for (const Segment& s : segments_) {
+      if (!out.empty()) out.push_back('.');
+      out.append(*s.name);
+      if (s.index >= 0) absl::StrAppend(&out, "[", s.index, "]");
+    }
+    return out;
+  }
+  // Render() with `.name` appended.
+  std::string Render(absl::string_view name) const {
+    std::string out = Render();
+    return out.empty() ? std::string(name) : absl::StrCat(out, ".", name);
+  }
+
+ private:
+  struct Segment {
+    const std::string* name;  // a FieldDescriptor's name: lives as long as the pool
+    int index;
+  };
+  std::vector<Segment> segments_;
+};
+
+// Enters a path segment for a scope.
+class PathScope {
+ public:
+  PathScope(FieldPath& path, const std::string& name, int index = -1) : path_(path) {
+    path_.Push(name, index);
+  }
+  ~PathScope() { path_.Pop(); }
+  PathScope(const PathScope&) = delete;
+  PathScope& operator=(const PathScope&) = delete;
+
+ private:
+  FieldPath& path_;
+};
+
+// ---------------------------------------------------------------------------
 // Field-by-field rules, keyed on the naming conventions of
 // evaluation_package.proto (`_fen`, `_centipoints`, ...), so that fields added
 // later under the same conventions are checked without touching this file.
+// The conventions are read from the descriptors once, into a plan per
+// message type; each package then only walks its plan.
 
-bool IsIndicatorParsed(const Message& m, const FieldDescriptor* f) {
-  return m.GetDescriptor() == v1::IndicatorValue::descriptor() && f->name() == "parsed";
-}
+// What a field's value is checked for.
+enum class Rule {
+  kNone,        // nothing (a list still has its size checked)
+  kMessage,     // walk into it
+  kText,        // kMaxTextBytes
+  kEnum,        // a value the schema defines
+  kAmount,      // `_fen`: ≥ 0
+  kArea,        // `_centi_m2`: ≥ 0
+  kWeight,      // `weight_centipoints`: 0..kMaxCentipoints
+  kSelfScore,   // 0..the weight beside it
+  kBasisPoints, // 0..kMaxBasisPoints
+  kDecimals,    // 0..kMaxRateDecimals
+  kHeadcount,   // 0..kMaxHeadcount
+};
 
-int ListLimit(const Message& m, const FieldDescriptor* f) {
-  if (m.GetDescriptor() == v1::EvaluationPackage::descriptor() && f->name() == "projects") {
-    return kMaxProjects;
+// What a message type's normalisation does besides walking into its fields.
+enum class NormalKind { kWalk, kIndicatorValue, kFiledRate, kLevel3Indicator };
+
+struct MessagePlan;
+
+struct FieldPlan {
+  const FieldDescriptor* field;
+  Rule rule;
+  int list_limit;               // repeated fields
+  const MessagePlan* message;   // kMessage: the plan of its type
+};
+
+struct MessagePlan {
+  std::vector<FieldPlan> fields;  // in field-number order, as ListFields
+  // The weight a self-score is bounded by, when the message has one.
+  const FieldDescriptor* weight = nullptr;
+  NormalKind normal = NormalKind::kWalk;
+  bool has_message_fields = false;
+  // The generated type's reflection, looked up once: asking each message
+  // for it goes through the descriptor table's initialisation check every
+  // time.
+  const Reflection* reflection = nullptr;
+};
+
+Rule IntegerRule(const std::string& name) {
+  if (absl::EndsWith(name, "_fen")) {
+    // Only the stated changes on last year may be negative.
+    return absl::StrContains(name, "change_from_prior_year") ? Rule::kNone : Rule::kAmount;
   }
-  return kMaxListItems;
+  if (absl::EndsWith(name, "_centi_m2")) return Rule::kArea;
+  if (absl::EndsWith(name, "weight_centipoints")) return Rule::kWeight;
+  if (name == "self_score_centipoints") return Rule::kSelfScore;
+  if (name == "basis_points") return Rule::kBasisPoints;
+  if (name == "decimals") return Rule::kDecimals;
+  if (name == "authorized_posts" || name == "actual_staff") return Rule::kHeadcount;
+  return Rule::kNone;
 }
 
-void CheckRange(const std::string& path, int64_t value, int64_t lo, int64_t hi,
-                absl::string_view rule, absl::string_view what, Violations& v) {
+class PlanBuilder {
+ public:
+  const MessagePlan* Build(const google::protobuf::Descriptor* d) {
+    auto it = plans_.find(d);
+    if (it != plans_.end()) return it->second.get();
+    MessagePlan* plan = (plans_[d] = std::make_unique<MessagePlan>()).get();
+    if (d == v1::IndicatorValue::descriptor()) plan->normal = NormalKind::kIndicatorValue;
+    if (d == v1::FiledRate::descriptor()) plan->normal = NormalKind::kFiledRate;
+    if (d == v1::Level3Indicator::descriptor()) plan->normal = NormalKind::kLevel3Indicator;
+    plan->weight = d->FindFieldByName("weight_centipoints");
+    const Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(d);
+    if (prototype != nullptr) plan->reflection = prototype->GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    for (int i = 0; i < d->field_count(); ++i) fields.push_back(d->field(i));
+    std::sort(fields.begin(), fields.end(),
+              [](const FieldDescriptor* a, const FieldDescriptor* b) {
+                return a->number() < b->number();
+              });
+    for (const FieldDescriptor* f : fields) {
+      // IndicatorValue.parsed is the server's to fill (Normalize).
+      if (d == v1::IndicatorValue::descriptor() && f->name() == "parsed") continue;
+      FieldPlan field{f, Rule::kNone, kMaxListItems, nullptr};
+      if (d == v1::EvaluationPackage::descriptor() && f->name() == "projects") {
+        field.list_limit = kMaxProjects;
+      }
+      switch (f->cpp_type()) {
+        case FieldDescriptor::CPPTYPE_MESSAGE:
+          field.rule = Rule::kMessage;
+          field.message = Build(f->message_type());
+          plan->has_message_fields = true;
+          break;
+        case FieldDescriptor::CPPTYPE_STRING:
+          field.rule = Rule::kText;
+          break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          field.rule = Rule::kEnum;
+          break;
+        case FieldDescriptor::CPPTYPE_INT32:
+        case FieldDescriptor::CPPTYPE_INT64:
+          field.rule = IntegerRule(f->name());
+          break;
+        default:
+          break;  // the package has no other kinds of fields with rules
+      }
+      // A singular field without a rule has nothing to check.
+      if (field.rule == Rule::kNone && !f->is_repeated()) continue;
+      plan->fields.push_back(field);
+    }
+    return plan;
+  }
+
+ private:
+  absl::flat_hash_map<const google::protobuf::Descriptor*, std::unique_ptr<MessagePlan>> plans_;
+};
+
+// The plan of EvaluationPackage and every type under it, built once.
+const MessagePlan& PackagePlan() {
+  static const MessagePlan* const plan = [] {
+    auto* builder = new PlanBuilder();  // owns the plans; never freed
+    return builder->Build(v1::EvaluationPackage::descriptor());
+  }();
+  return *plan;
+}
+
+void CheckRange(std::string path, int64_t value, int64_t lo, int64_t hi, absl::string_view rule,
+                absl::string_view what, Violations& v) {
   if (value >= lo && value <= hi) return;
-  v.Add(path, absl::StrCat(value), rule,
+  v.Add(std::move(path), absl::StrCat(value), rule,
         absl::StrCat(what, " must be within ", lo, "..", hi, ", found ", value));
 }
 
-void CheckInteger(const Message& m, const FieldDescriptor* f, int64_t value,
-                  const std::string& path, Violations& v) {
-  const std::string& name = f->name();
-  if (absl::EndsWith(name, "_fen")) {
-    if (value < 0 && !absl::StrContains(name, "change_from_prior_year")) {
-      v.Add(path, absl::StrCat(value), "non_negative",
-            absl::StrCat("amount ", FormatWanYuan(value),
-                         " 万元 is negative; only the stated changes on last year may be"));
+void CheckRange(const FieldPath& path, int64_t value, int64_t lo, int64_t hi,
+                absl::string_view rule, absl::string_view what, Violations& v) {
+  if (value >= lo && value <= hi) return;
+  CheckRange(path.Render(), value, lo, hi, rule, what, v);
+}
+
+void CheckInteger(const Message& m, const Reflection* r, const MessagePlan& plan, Rule rule,
+                  int64_t value, const FieldPath& path, Violations& v) {
+  switch (rule) {
+    case Rule::kAmount:
+      if (value < 0) {
+        v.Add(path.Render(), absl::StrCat(value), "non_negative",
+              absl::StrCat("amount ", FormatWanYuan(value),
+                           " 万元 is negative; only the stated changes on last year may be"));
+      }
+      return;
+    case Rule::kArea:
+      if (value < 0) {
+        v.Add(path.Render(), absl::StrCat(value), "non_negative",
+              absl::StrCat("area ", value, " (hundredths of m²) is negative"));
+      }
+      return;
+    case Rule::kWeight:
+      CheckRange(path, value, 0, kMaxCentipoints, "weight_range",
+                 "weight (分值, hundredths of a point)", v);
+      return;
+    case Rule::kSelfScore: {
+      if (value >= 0 && value <= kMaxCentipoints && plan.weight == nullptr) return;
+      // A self-score cannot exceed the weight it is scored against.
+      int64_t upper = kMaxCentipoints;
+      if (plan.weight != nullptr && r->HasField(m, plan.weight)) {
+        upper = std::clamp<int64_t>(r->GetInt32(m, plan.weight), 0,
+                                    kMaxCentipoints);
+      }
+      if (value < 0 || value > upper) {
+        v.Add(path.Render(), absl::StrCat(value), "self_score_range",
+              absl::StrCat("self-score (自评得分, hundredths of a point) must be within 0..",
+                           upper, upper == kMaxCentipoints ? "" : " (the weight beside it)",
+                           ", found ", value));
+      }
+      return;
     }
-  } else if (absl::EndsWith(name, "_centi_m2")) {
-    if (value < 0) {
-      v.Add(path, absl::StrCat(value), "non_negative",
-            absl::StrCat("area ", value, " (hundredths of m²) is negative"));
-    }
-  } else if (absl::EndsWith(name, "weight_centipoints")) {
-    CheckRange(path, value, 0, kMaxCentipoints, "weight_range",
-               "weight (分值, hundredths of a point)", v);
-  } else if (name == "self_score_centipoints") {
-    // A self-score cannot exceed the weight it is scored against.
-    int64_t upper = kMaxCentipoints;
-    const FieldDescriptor* weight = m.GetDescriptor()->FindFieldByName("weight_centipoints");
-    if (weight != nullptr && m.GetReflection()->HasField(m, weight)) {
-      upper = std::clamp<int64_t>(m.GetReflection()->GetInt32(m, weight), 0, kMaxCentipoints);
-    }
-    if (value < 0 || value > upper) {
-      v.Add(path, absl::StrCat(value), "self_score_range",
-            absl::StrCat("self-score (自评得分, hundredths of a point) must be within 0..", upper,
-                         upper == kMaxCentipoints ? "" : " (the weight beside it)", ", found ",
-                         value));
-    }
-  } else if (name == "basis_points") {
-    CheckRange(path, value, 0, kMaxBasisPoints, "basis_points_range",
-               "rate in basis points (1% = 100)", v);
-  } else if (name == "decimals") {
-    CheckRange(path, value, 0, kMaxRateDecimals, "decimals_range", "decimals of a rate", v);
-  } else if (name == "authorized_posts" || name == "actual_staff") {
-    CheckRange(path, value, 0, kMaxHeadcount, "headcount_range", "headcount", v);
+    case Rule::kBasisPoints:
+      CheckRange(path, value, 0, kMaxBasisPoints, "basis_points_range",
+                 "rate in basis points (1% = 100)", v);
+      return;
+    case Rule::kDecimals:
+      CheckRange(path, value, 0, kMaxRateDecimals, "decimals_range", "decimals of a rate", v);
+      return;
+    case Rule::kHeadcount:
+      CheckRange(path, value, 0, kMaxHeadcount, "headcount_range", "headcount", v);
+      return;
+    default:
+      return;
   }
 }
 
-void CheckString(absl::string_view text, const std::string& path, Violations& v) {
+void CheckString(absl::string_view text, const FieldPath& path, Violations& v) {
   if (static_cast<int64_t>(text.size()) > kMaxTextBytes) {
-    v.Add(path, CutUtf8(text), "max_text_bytes",
+    v.Add(path.Render(), CutUtf8(text), "max_text_bytes",
           absl::StrCat("text is ", text.size(), " bytes, at most ", kMaxTextBytes, " allowed"));
   }
 }
 
-void CheckEnum(const FieldDescriptor* f, int value, const std::string& path, Violations& v) {
+void CheckEnum(const FieldDescriptor* f, int value, const FieldPath& path, Violations& v) {
   if (f->enum_type()->FindValueByNumber(value) != nullptr) return;
-  v.Add(path, absl::StrCat(value), "enum_value",
+  v.Add(path.Render(), absl::StrCat(value), "enum_value",
         absl::StrCat(value, " is not a value of ", f->enum_type()->full_name()));
 }
 
-void WalkMessage(const Message& m, const std::string& path, Violations& v);
+void WalkMessage(const Message& m, const MessagePlan& plan, FieldPath& path, Violations& v);
 
-void CheckValue(const Message& m, const FieldDescriptor* f, int index, const std::string& path,
-                Violations& v) {
-  const Reflection* r = m.GetReflection();
+// Checks one value of field `fp` (element `index` of a list); the path is
+// the value's.
+void CheckValue(const Message& m, const Reflection* r, const MessagePlan& plan,
+                const FieldPlan& fp, int index, FieldPath& path, Violations& v) {
+  const FieldDescriptor* f = fp.field;
   const bool repeated = f->is_repeated();
-  switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      WalkMessage(repeated ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), path, v);
-      break;
-    case FieldDescriptor::CPPTYPE_STRING: {
+  switch (fp.rule) {
+    case Rule::kNone:
+      return;
+    case Rule::kMessage:
+      WalkMessage(repeated ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f),
+                  *fp.message, path, v);
+      return;
+    case Rule::kText: {
       std::string scratch;
       CheckString(repeated ? r->GetRepeatedStringReference(m, f, index, &scratch)
                            : r->GetStringReference(m, f, &scratch),
                   path, v);
-      break;
+      return;
     }
-    case FieldDescriptor::CPPTYPE_ENUM:
+    case Rule::kEnum:
       CheckEnum(f, repeated ? r->GetRepeatedEnumValue(m, f, index) : r->GetEnumValue(m, f), path,
                 v);
-      break;
-    case FieldDescriptor::CPPTYPE_INT32:
-      CheckInteger(m, f, repeated ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f), path, v);
-      break;
-    case FieldDescriptor::CPPTYPE_INT64:
-      CheckInteger(m, f, repeated ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f), path, v);
-      break;
-    default:
-      break;  // the package has no other kinds of fields with rules
+      return;
+    default: {
+      int64_t value;
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_INT32) {
+        value = repeated ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f);
+      } else {
+        value = repeated ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f);
+      }
+      CheckInteger(m, r, plan, fp.rule, value, path, v);
+      return;
+    }
   }
 }
 
-void WalkMessage(const Message& m, const std::string& path, Violations& v) {
-  const Reflection* r = m.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  r->ListFields(m, &fields);  // set fields only, in field-number order
-  for (const FieldDescriptor* f : fields) {
-    if (IsIndicatorParsed(m, f)) continue;
-    const std::string field_path = Child(path, f->name());
+// Every rule of `plan` on `m`. Fields left unset hold their defaults, which
+// pass every rule, so only set messages and lists need walking; scalars are
+// read whether set or not, which is cheaper than asking.
+// The plan's reflection when it has one (every generated type), else the
+// message's own.
+const Reflection* ReflectionOf(const Message& m, const MessagePlan& plan) {
+  return plan.reflection != nullptr ? plan.reflection : m.GetReflection();
+}
+
+void WalkMessage(const Message& m, const MessagePlan& plan, FieldPath& path, Violations& v) {
+  const Reflection* r = ReflectionOf(m, plan);
+  for (const FieldPlan& fp : plan.fields) {
+    const FieldDescriptor* f = fp.field;
     if (!f->is_repeated()) {
-      CheckValue(m, f, 0, field_path, v);
+      if (fp.rule == Rule::kMessage && !r->HasField(m, f)) continue;
+      PathScope scope(path, f->name());
+      CheckValue(m, r, plan, fp, 0, path, v);
       continue;
     }
     const int size = r->FieldSize(m, f);
-    const int limit = ListLimit(m, f);
-    if (size > limit) {
-      v.Add(field_path, absl::StrCat(size, " items"), "max_items",
-            absl::StrCat("list has ", size, " items, at most ", limit, " allowed"));
+    if (size == 0) continue;
+    if (size > fp.list_limit) {
+      PathScope scope(path, f->name());
+      v.Add(path.Render(), absl::StrCat(size, " items"), "max_items",
+            absl::StrCat("list has ", size, " items, at most ", fp.list_limit, " allowed"));
     }
-    for (int i = 0; i < size; ++i) CheckValue(m, f, i, Element(field_path, i), v);
+    if (fp.rule == Rule::kNone) continue;
+    for (int i = 0; i < size; ++i) {
+      PathScope scope(path, f->name(), i);
+      CheckValue(m, r, plan, fp, i, path, v);
+    }
   }
 }
 
@@ -220,25 +409,25 @@ void CheckLevel3Count(const google::protobuf::RepeatedPtrField<v1::Level1Indicat
 // ---------------------------------------------------------------------------
 // Normalisation
 
-void NormalizeIndicatorValue(v1::IndicatorValue* value, const std::string& path,
+void NormalizeIndicatorValue(v1::IndicatorValue* value, const FieldPath& path,
                              std::vector<v1::Warning>* warnings) {
   FillParsed(value);
   if (value->parsed().kind() != v1::ParsedIndicatorValue::UNPARSEABLE) return;
   v1::Warning& w = warnings->emplace_back();
-  w.set_field_path(path);
+  w.set_field_path(path.Render());
   w.set_value(CutUtf8(value->text()));
   w.set_message(
       CutUtf8(absl::StrCat("cannot read the value: ", value->parsed().error(), "; kept as written"),
               kMaxMessageBytes));
 }
 
-void NormalizeRate(v1::FiledRate* rate, const std::string& path,
+void NormalizeRate(v1::FiledRate* rate, const FieldPath& path,
                    std::vector<v1::Warning>* warnings) {
   if (rate->text().empty()) return;
   absl::StatusOr<ParsedRate> parsed = ParseFiledRate(rate->text());
   if (!parsed.ok()) {
     v1::Warning& w = warnings->emplace_back();
-    w.set_field_path(Child(path, "text"));
+    w.set_field_path(path.Render("text"));
     w.set_value(CutUtf8(rate->text()));
     w.set_message(CutUtf8(absl::StrCat("cannot read the rate: ", parsed.status().message()),
                           kMaxMessageBytes));
@@ -255,7 +444,7 @@ void NormalizeRate(v1::FiledRate* rate, const std::string& path,
   }
   if (parsed->basis_points != rate->basis_points()) {
     v1::Warning& w = warnings->emplace_back();
-    w.set_field_path(Child(path, "basis_points"));
+    w.set_field_path(path.Render("basis_points"));
     w.set_value(absl::StrCat(rate->basis_points()));
     w.set_message(
         CutUtf8(absl::StrCat("the text \"", CutUtf8(rate->text()), "\" reads as ",
@@ -264,7 +453,7 @@ void NormalizeRate(v1::FiledRate* rate, const std::string& path,
   }
 }
 
-void CheckUnits(const v1::Level3Indicator& indicator, const std::string& path,
+void CheckUnits(const v1::Level3Indicator& indicator, const FieldPath& path,
                 std::vector<v1::Warning>* warnings) {
   const v1::ParsedIndicatorValue& target = indicator.target().parsed();
   const v1::ParsedIndicatorValue& actual = indicator.actual().parsed();
@@ -273,7 +462,7 @@ void CheckUnits(const v1::Level3Indicator& indicator, const std::string& path,
     return;
   }
   v1::Warning& w = warnings->emplace_back();
-  w.set_field_path(Child(path, "actual"));
+  w.set_field_path(path.Render("actual"));
   w.set_value(CutUtf8(indicator.actual().text()));
   w.set_message(CutUtf8(absl::StrCat("unit \"", actual.unit(), "\" differs from the target's \"",
                                      target.unit(), "\" (\"", CutUtf8(indicator.target().text()),
@@ -281,32 +470,38 @@ void CheckUnits(const v1::Level3Indicator& indicator, const std::string& path,
                         kMaxMessageBytes));
 }
 
-void NormalizeMessage(Message* m, const std::string& path, std::vector<v1::Warning>* warnings) {
-  if (auto* value = google::protobuf::DynamicCastToGenerated<v1::IndicatorValue>(m)) {
-    NormalizeIndicatorValue(value, path, warnings);
+void NormalizeMessage(Message* m, const MessagePlan& plan, FieldPath& path,
+                      std::vector<v1::Warning>* warnings) {
+  // A package's messages are all of generated types (PackageValidator takes
+  // a generated EvaluationPackage), so the plan's kind says what `m` is.
+  if (plan.normal == NormalKind::kIndicatorValue) {
+    NormalizeIndicatorValue(static_cast<v1::IndicatorValue*>(m), path, warnings);
     return;
   }
-  if (auto* rate = google::protobuf::DynamicCastToGenerated<v1::FiledRate>(m)) {
-    NormalizeRate(rate, path, warnings);
+  if (plan.normal == NormalKind::kFiledRate) {
+    NormalizeRate(static_cast<v1::FiledRate*>(m), path, warnings);
     return;
   }
-  const Reflection* r = m->GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  r->ListFields(*m, &fields);
-  for (const FieldDescriptor* f : fields) {
-    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    const std::string field_path = Child(path, f->name());
-    if (!f->is_repeated()) {
-      NormalizeMessage(r->MutableMessage(m, f), field_path, warnings);
-      continue;
-    }
-    const int size = r->FieldSize(*m, f);
-    for (int i = 0; i < size; ++i) {
-      NormalizeMessage(r->MutableRepeatedMessage(m, f, i), Element(field_path, i), warnings);
+  if (plan.has_message_fields) {
+    const Reflection* r = ReflectionOf(*m, plan);
+    for (const FieldPlan& fp : plan.fields) {
+      if (fp.rule != Rule::kMessage) continue;
+      const FieldDescriptor* f = fp.field;
+      if (!f->is_repeated()) {
+        if (!r->HasField(*m, f)) continue;
+        PathScope scope(path, f->name());
+        NormalizeMessage(r->MutableMessage(m, f), *fp.message, path, warnings);
+        continue;
+      }
+      const int size = r->FieldSize(*m, f);
+      for (int i = 0; i < size; ++i) {
+        PathScope scope(path, f->name(), i);
+        NormalizeMessage(r->MutableRepeatedMessage(m, f, i), *fp.message, path, warnings);
+      }
     }
   }
-  if (auto* indicator = google::protobuf::DynamicCastToGenerated<v1::Level3Indicator>(m)) {
-    CheckUnits(*indicator, path, warnings);
+  if (plan.normal == NormalKind::kLevel3Indicator) {
+    CheckUnits(*static_cast<const v1::Level3Indicator*>(m), path, warnings);
   }
 }
 
@@ -345,16 +540,19 @@ std::vector<v1::Violation> PackageValidator::Validate(const v1::EvaluationPackag
 
   CheckLevel3Count(package.overall().indicators(), "overall.indicators", v);
   for (int i = 0; i < package.projects_size(); ++i) {
-    CheckLevel3Count(package.projects(i).indicators(), Element("projects", i) + ".indicators", v);
+    CheckLevel3Count(package.projects(i).indicators(),
+                     absl::StrCat("projects[", i, "].indicators"), v);
   }
 
-  WalkMessage(package, "", v);
+  FieldPath path;
+  WalkMessage(package, PackagePlan(), path, v);
   return out;
 }
 
 std::vector<v1::Warning> PackageValidator::Normalize(v1::EvaluationPackage* package) const {
   std::vector<v1::Warning> warnings;
-  NormalizeMessage(package, "", &warnings);
+  FieldPath path;
+  NormalizeMessage(package, PackagePlan(), path, &warnings);
   return warnings;
 }
 
