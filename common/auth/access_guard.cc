@@ -328,6 +328,7 @@ class GuardedAggregation final : public v1::AggregationService::CallbackService 
   BUDGETPERF_GUARDED_UNARY(TopN)
   BUDGETPERF_GUARDED_UNARY(ListMeasures)
   BUDGETPERF_GUARDED_UNARY(RecordFindings)
+  BUDGETPERF_GUARDED_UNARY(RecordFindingsBatch)
   BUDGETPERF_GUARDED_UNARY(GetFindings)
   BUDGETPERF_GUARDED_UNARY(Recompute)
 #undef BUDGETPERF_GUARDED_UNARY

@@ -209,7 +209,9 @@ absl::StatusOr<v1::CoverageResponse> Aggregator::Coverage(const v1::CoverageRequ
   std::vector<std::string> unassigned_nodes;
   for (const std::string& c : state.tree->SubtreeAt(code, year)) {
     const v1::OrgNode* node = state.tree->NodeAt(c, year);
-    if (node->kind() == v1::NODE_KIND_UNIT) units.push_back(c);
+    // The same filers the rollup's 应报 counts: units and USCC-coded
+    // departments (their own 部门本级 package).
+    if (OrgTree::ExpectedToFile(*node)) units.push_back(c);
     if (node->kind() == v1::NODE_KIND_UNASSIGNED) unassigned_nodes.push_back(c);
   }
   std::sort(units.begin(), units.end());

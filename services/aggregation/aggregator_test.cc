@@ -691,6 +691,27 @@ TEST_F(AggregatorTest, CoverageSharesOfUnitsAndBudget) {
   EXPECT_EQ(aggregator_->Coverage(request).status().code(), absl::StatusCode::kNotFound);
 }
 
+// A department coded by its USCC files its own package (部门本级): coverage
+// expects it and counts it filed, as the rollup's 应报/已报 do.
+TEST_F(AggregatorTest, CoverageCountsDepartmentsThatFileTheirOwnPackage) {
+  const std::string department = MakeUscc(kDistrict, 950);
+  v1::UpsertNodesRequest upsert;
+  *upsert.add_nodes() = Node(department, v1::NODE_KIND_DEPARTMENT, kDistrict);
+  ASSERT_TRUE(aggregator_->UpsertNodes(upsert).ok());
+  Apply(MakeApply(MakePackage(department, 2023, F(1, 100)), 1));
+  ApplyUnit(0, 2023, 1, F(1, 100));
+  v1::CoverageRequest request;
+  request.set_node_code(kDistrict);
+  request.set_year(2023);
+  absl::StatusOr<v1::CoverageResponse> coverage = aggregator_->Coverage(request);
+  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  const v1::Rollup rollup = Rollup(kDistrict, 2023);
+  EXPECT_EQ(coverage->units_expected(), rollup.measures().units().expected());
+  EXPECT_EQ(coverage->units_filed(), rollup.measures().units().filed());
+  EXPECT_EQ(coverage->units_filed(), 2);
+  for (const auto& missing : coverage->missing()) EXPECT_NE(missing.uscc(), department);
+}
+
 TEST_F(AggregatorTest, CompareYearsAndTopN) {
   ApplyUnit(0, 2023, 1, F(10'000'000));
   ApplyUnit(0, 2024, 1, F(15'000'000));

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
+#include "common/codes/uscc.h"
 #include "common/server/grpc_status.h"
 #include "common/server/server_security.h"
 
@@ -269,7 +270,12 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
   std::thread prior_thread([&] {
     prior_read = list(year - 1, codes, &prior, nullptr);
     if (!prior_read.ok()) return;
-    std::set<std::string> not_listed = codes;
+    // Only codes that can have filed: the tree's grouping nodes ("430602",
+    // "430602-D01") are not USCCs, and ingestion refuses them as keys.
+    std::set<std::string> not_listed;
+    for (const std::string& code : codes) {
+      if (ValidateUscc(code).ok()) not_listed.insert(code);
+    }
     for (const AuditPackage& p : prior) not_listed.erase(p.package.unit().uscc());
     prior_read = look_up(not_listed, &prior_elsewhere);
   });

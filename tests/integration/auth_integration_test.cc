@@ -15,8 +15,6 @@
 // on a unit or node inside its subtree, a bureau on one outside it, an admin,
 // and calls with no token, a forged one, an expired one and a revoked one.
 
-#include <sys/wait.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -62,6 +60,7 @@
 #include "services/ingestion/work_queue.h"
 #include "services/scoring/profile_registry.h"
 #include "services/scoring/scoring_service.h"
+#include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -1266,16 +1265,19 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
 
   // The audit: exit 0 or 1 as the district's bureau; 2 (failed) without a
   // token or as another district's bureau.
-  const std::string audit = Bin("budget-audit") + " --ingestion=" + budgetd +
-                            " --aggregation=" + budgetd + " --node=430602 --year=" +
-                            std::to_string(kYear) + " >/dev/null 2>&1";
-  auto exit_code = [](int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; };
-  const int as_bureau =
-      exit_code(std::system((audit + " --token-file=" + dir->Join("bureau.token")).c_str()));
-  EXPECT_TRUE(as_bureau == 0 || as_bureau == 1) << as_bureau;
-  EXPECT_EQ(exit_code(std::system(audit.c_str())), 2);
-  EXPECT_EQ(exit_code(std::system((audit + " --token-file=" + dir->Join("other.token")).c_str())),
-            2);
+  auto audit = [&](const std::string& token_file) {
+    std::vector<std::string> args = {"--ingestion=" + budgetd, "--aggregation=" + budgetd,
+                                     "--node=430602", "--year=" + std::to_string(kYear)};
+    if (!token_file.empty()) args.push_back("--token-file=" + dir->Join(token_file));
+    return ::budgetperf::testing::RunCommand(*dir, Bin("budget-audit"), args);
+  };
+  const ::budgetperf::testing::CommandRun as_bureau = audit("bureau.token");
+  EXPECT_TRUE(as_bureau.exit_code == 0 || as_bureau.exit_code == 1)
+      << as_bureau.exit_code << "\n" << as_bureau.out << as_bureau.err;
+  const ::budgetperf::testing::CommandRun anonymous = audit("");
+  EXPECT_EQ(anonymous.exit_code, 2) << anonymous.out << anonymous.err;
+  const ::budgetperf::testing::CommandRun other = audit("other.token");
+  EXPECT_EQ(other.exit_code, 2) << other.out << other.err;
 
   EXPECT_TRUE((*budgetd_process)->Terminate().ok());
 }
