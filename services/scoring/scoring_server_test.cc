@@ -15,6 +15,7 @@
 #include "common/server/grpc_status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -22,10 +23,6 @@ namespace budgetperf {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string BinaryPath() {
-  return std::string(BUDGETPERF_BIN_DIR) + "/budget-scoring";
-}
 
 v1::EvaluationPackage Seed() {
   absl::StatusOr<v1::EvaluationPackage> package = LoadPackageJsonFile(
@@ -81,7 +78,7 @@ class ScoringServerTest : public ::testing::Test {
     std::vector<std::string> args = {"--listen=127.0.0.1:0"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server =
-        testing::ServerProcess::Start(BinaryPath(), args);
+        testing::ServerProcess::Start(testing::BinaryPath("budget-scoring"), args);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     EXPECT_TRUE(absl::StartsWith(server_->address(), "127.0.0.1:"));
@@ -203,7 +200,7 @@ TEST_F(ScoringServerTest, BadProfilesFileStopsTheServerWithTheReason) {
       "profiles.json", R"({"profiles": [{"name": "x", "outputWeightCentipoints": 1}]})");
   ASSERT_TRUE(path.ok());
   absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server =
-      testing::ServerProcess::Start(BinaryPath(),
+      testing::ServerProcess::Start(testing::BinaryPath("budget-scoring"),
                                     {"--listen=127.0.0.1:0", "--profiles=" + *path});
   ASSERT_FALSE(server.ok());
   EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);

@@ -25,6 +25,7 @@
 #include "common/codes/uscc.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -37,8 +38,6 @@ using ::testing::IsEmpty;
 constexpr char kDistrict[] = "430602";
 constexpr int kDepartments = 6;
 constexpr int kUnits = 320;
-
-std::string Binary() { return std::string(BUDGETPERF_BIN_DIR) + "/budget-aggregation"; }
 
 std::string Department(int d) { return absl::StrFormat("430602-D%02d", d + 1); }
 
@@ -361,7 +360,7 @@ class AggregationIntegrationTest : public ::testing::Test {
   void StartServer() {
     client_.reset();
     absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server = testing::ServerProcess::Start(
-        Binary(), {"--listen=127.0.0.1:0", "--data=" + dir_->Join("aggregation")});
+        testing::BinaryPath("budget-aggregation"), {"--listen=127.0.0.1:0", "--data=" + dir_->Join("aggregation")});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ = std::make_unique<Client>(server_->address());

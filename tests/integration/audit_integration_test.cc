@@ -39,6 +39,7 @@ namespace {
 
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using testing::BinaryPath;
 using testing::CommandRun;
 using testing::FreePort;
 using testing::ReadFile;
@@ -50,8 +51,6 @@ constexpr char kDistrict[] = "430602";
 constexpr int kYear = 2023;
 constexpr int kDepartments = 8;
 constexpr int kUnits = 100;
-
-std::string Binary(const std::string& name) { return std::string(BUDGETPERF_BIN_DIR) + "/" + name; }
 
 void SetDeadline(grpc::ClientContext* context, int seconds = 60) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
@@ -105,16 +104,16 @@ class AuditIntegrationTest : public ::testing::Test {
   // Starts the three services; ingestion scores through scoring.
   void StartServices() {
     absl::StatusOr<std::unique_ptr<ServerProcess>> scoring =
-        ServerProcess::Start(Binary("budget-scoring"), {"--listen=127.0.0.1:0"});
+        ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=127.0.0.1:0"});
     ASSERT_TRUE(scoring.ok()) << scoring.status();
     scoring_ = *std::move(scoring);
     absl::StatusOr<std::unique_ptr<ServerProcess>> aggregation = ServerProcess::Start(
-        Binary("budget-aggregation"),
+        BinaryPath("budget-aggregation"),
         {"--listen=127.0.0.1:0", "--data=" + dir_->Join("aggregation"), "--no-durable"});
     ASSERT_TRUE(aggregation.ok()) << aggregation.status();
     aggregation_ = *std::move(aggregation);
     absl::StatusOr<std::unique_ptr<ServerProcess>> ingestion = ServerProcess::Start(
-        Binary("budget-ingestion"), {"--listen=127.0.0.1:0", "--data=" + dir_->Join("ingestion"),
+        BinaryPath("budget-ingestion"), {"--listen=127.0.0.1:0", "--data=" + dir_->Join("ingestion"),
                                      "--no-durable", "--scoring=" + scoring_->address()});
     ASSERT_TRUE(ingestion.ok()) << ingestion.status();
     ingestion_ = *std::move(ingestion);
@@ -208,7 +207,7 @@ class AuditIntegrationTest : public ::testing::Test {
 
   CommandRun Audit(const std::string& ingestion_address, const std::string& csv) {
     return RunCommand(
-        *dir_, Binary("budget-audit"),
+        *dir_, BinaryPath("budget-audit"),
         {"--ingestion=" + ingestion_address, "--aggregation=" + aggregation_->address(),
          "--node=430602", absl::StrCat("--year=", kYear), "--csv", csv, "--timeout=30"});
   }
@@ -304,12 +303,12 @@ TEST_F(AuditIntegrationTest, PlantedAnomaliesExitOneAndAreRecorded) {
 
   // budgetctl lists what aggregation recorded.
   const CommandRun listed =
-      RunCommand(*dir_, Binary("budgetctl"),
+      RunCommand(*dir_, BinaryPath("budgetctl"),
                  {"findings", "--aggregation=" + aggregation_->address(), "--node", kDistrict,
                   "--year", absl::StrCat(kYear), "--csv"});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(CsvKeys(listed.out), ElementsAreArray(planted)) << listed.out;
-  const CommandRun table = RunCommand(*dir_, Binary("budgetctl"),
+  const CommandRun table = RunCommand(*dir_, BinaryPath("budgetctl"),
                                       {"findings", "--aggregation=" + aggregation_->address(),
                                        "--node", kDistrict, "--year", absl::StrCat(kYear)});
   EXPECT_EQ(table.exit_code, 0) << table.err;
@@ -338,7 +337,7 @@ TEST_F(AuditIntegrationTest, UnreachableIngestionExitsTwo) {
   EXPECT_THAT(run.err, HasSubstr("ingestion at 127.0.0.1:"));
   // An unknown node is a failure too.
   const CommandRun unknown =
-      RunCommand(*dir_, Binary("budget-audit"),
+      RunCommand(*dir_, BinaryPath("budget-audit"),
                  {"--ingestion=" + ingestion_->address(),
                   "--aggregation=" + aggregation_->address(), "--node=999999", "--year=2023"});
   EXPECT_EQ(unknown.exit_code, 2) << unknown.out << unknown.err;

@@ -1036,9 +1036,8 @@ TEST_F(AuthServerTest, ServicesWithoutPolicyAreNotServed) {
 // The real binaries, wired with their flags
 // ---------------------------------------------------------------------------
 
+using ::budgetperf::testing::BinaryPath;
 using ::budgetperf::testing::ServerProcess;
-
-std::string Bin(const std::string& name) { return std::string(BUDGETPERF_BIN_DIR) + "/" + name; }
 
 // A split deployment of processes: budget-ingestion keeps the tokens
 // (--auth-store, bootstrapping the admin token), budget-aggregation and
@@ -1047,7 +1046,7 @@ TEST(AuthBinariesTest, SplitDeployment) {
   absl::StatusOr<TempDir> dir = TempDir::Create("auth-binaries");
   ASSERT_TRUE(dir.ok()) << dir.status();
   auto ingestion_process = ServerProcess::Start(
-      Bin("budget-ingestion"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("ingestion"),
+      BinaryPath("budget-ingestion"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("ingestion"),
                                 "--auth-store=" + dir->Join("auth"),
                                 "--bootstrap-admin-token-file=" + dir->Join("admin.token")});
   ASSERT_TRUE(ingestion_process.ok()) << ingestion_process.status();
@@ -1079,13 +1078,13 @@ TEST(AuthBinariesTest, SplitDeployment) {
   const std::string other_bureau = issue(Bureau("430603"));
 
   auto aggregation_process = ServerProcess::Start(
-      Bin("budget-aggregation"),
+      BinaryPath("budget-aggregation"),
       {"--listen=127.0.0.1:0", "--data=" + dir->Join("aggregation"), "--ingestion=" + ingestion,
        "--auth=" + ingestion, "--service-token-file=" + dir->Join("budget-aggregation.token")});
   ASSERT_TRUE(aggregation_process.ok()) << aggregation_process.status();
   const std::string aggregation = (*aggregation_process)->address();
   auto scoring_process = ServerProcess::Start(
-      Bin("budget-scoring"), {"--listen=127.0.0.1:0", "--auth=" + ingestion,
+      BinaryPath("budget-scoring"), {"--listen=127.0.0.1:0", "--auth=" + ingestion,
                               "--service-token-file=" + dir->Join("budget-scoring.token")});
   ASSERT_TRUE(scoring_process.ok()) << scoring_process.status();
   const std::string scoring = (*scoring_process)->address();
@@ -1170,7 +1169,7 @@ TEST(AuthBinariesTest, SplitDeployment) {
   }
 
   // budgetctl: the admin commands and --token-file.
-  const std::string ctl = Bin("budgetctl") + " --server=" + ingestion + " ";
+  const std::string ctl = BinaryPath("budgetctl") + " --server=" + ingestion + " ";
   EXPECT_EQ(std::system(
                 (ctl + "--token-file=" + dir->Join("admin.token") + " admin token list > /dev/null")
                     .c_str()),
@@ -1196,7 +1195,7 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
   absl::StatusOr<TempDir> dir = TempDir::Create("auth-budgetd");
   ASSERT_TRUE(dir.ok()) << dir.status();
   auto budgetd_process = ServerProcess::Start(
-      Bin("budgetd"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("data"),
+      BinaryPath("budgetd"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("data"),
                        "--auth-store=" + dir->Join("auth"),
                        "--bootstrap-admin-token-file=" + dir->Join("admin.token")});
   ASSERT_TRUE(budgetd_process.ok()) << budgetd_process.status();
@@ -1269,7 +1268,7 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
     std::vector<std::string> args = {"--ingestion=" + budgetd, "--aggregation=" + budgetd,
                                      "--node=430602", "--year=" + std::to_string(kYear)};
     if (!token_file.empty()) args.push_back("--token-file=" + dir->Join(token_file));
-    return ::budgetperf::testing::RunCommand(*dir, Bin("budget-audit"), args);
+    return ::budgetperf::testing::RunCommand(*dir, BinaryPath("budget-audit"), args);
   };
   const ::budgetperf::testing::CommandRun as_bureau = audit("bureau.token");
   EXPECT_TRUE(as_bureau.exit_code == 0 || as_bureau.exit_code == 1)
@@ -1283,10 +1282,10 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
 }
 
 TEST(AuthBinariesTest, PlaintextBeyondLoopbackNeedsInsecure) {
-  auto refused = ServerProcess::Start(Bin("budget-scoring"), {"--listen=0.0.0.0:0"});
+  auto refused = ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=0.0.0.0:0"});
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("exit"), std::string::npos) << refused.status();
-  auto started = ServerProcess::Start(Bin("budget-scoring"), {"--listen=0.0.0.0:0", "--insecure"});
+  auto started = ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=0.0.0.0:0", "--insecure"});
   ASSERT_TRUE(started.ok()) << started.status();
   EXPECT_TRUE((*started)->Terminate().ok());
 }
@@ -1306,7 +1305,7 @@ TEST(AuthBinariesTest, MutualTlsBetweenServers) {
                                              "--auth-store=" + d + "/auth",
                                              "--bootstrap-admin-token-file=" + d + "/admin.token"};
   ingestion_args.insert(ingestion_args.end(), tls.begin(), tls.end());
-  auto ingestion_process = ServerProcess::Start(Bin("budget-ingestion"), ingestion_args);
+  auto ingestion_process = ServerProcess::Start(BinaryPath("budget-ingestion"), ingestion_args);
   ASSERT_TRUE(ingestion_process.ok()) << ingestion_process.status();
   const std::string ingestion = (*ingestion_process)->address();
 
@@ -1342,7 +1341,7 @@ TEST(AuthBinariesTest, MutualTlsBetweenServers) {
   std::vector<std::string> scoring_args = {"--listen=127.0.0.1:0", "--auth=" + ingestion,
                                            "--service-token-file=" + d + "/scoring.token"};
   scoring_args.insert(scoring_args.end(), tls.begin(), tls.end());
-  auto scoring_process = ServerProcess::Start(Bin("budget-scoring"), scoring_args);
+  auto scoring_process = ServerProcess::Start(BinaryPath("budget-scoring"), scoring_args);
   ASSERT_TRUE(scoring_process.ok()) << scoring_process.status();
   ClientSecurity as_unit = client;
   as_unit.token = unit;

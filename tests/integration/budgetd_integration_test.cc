@@ -15,6 +15,7 @@
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
@@ -25,7 +26,7 @@ namespace {
 using testing::ServerProcess;
 using testing::TempDir;
 
-const std::string kBudgetd = std::string(BUDGETPERF_BIN_DIR) + "/budgetd";
+const std::string kBudgetd = testing::BinaryPath("budgetd");
 
 std::unique_ptr<ServerProcess> StartBudgetd(const TempDir& dir) {
   auto server = ServerProcess::Start(kBudgetd, {"--listen=127.0.0.1:0", "--data=" + dir.path()});

@@ -33,6 +33,7 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::BinaryPath;
 using testing::CommandRun;
 using testing::RunCommand;
 using testing::ServerProcess;
@@ -40,8 +41,6 @@ using testing::TempDir;
 
 constexpr char kDistrict[] = "430602";
 constexpr int kYear = 2023;
-
-std::string Binary(const std::string& name) { return std::string(BUDGETPERF_BIN_DIR) + "/" + name; }
 
 void SetDeadline(grpc::ClientContext* context) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -96,7 +95,7 @@ struct Clients {
 std::unique_ptr<ServerProcess> Start(const std::string& binary,
                                      const std::vector<std::string>& args) {
   absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-      ServerProcess::Start(Binary(binary), args);
+      ServerProcess::Start(BinaryPath(binary), args);
   EXPECT_TRUE(server.ok()) << binary << ": " << server.status();
   return server.ok() ? *std::move(server) : nullptr;
 }
@@ -134,7 +133,7 @@ TEST(CheckpointIntegrationTest, BudgetdCheckpointRestoresOnASecondBudgetd) {
   // The backup, through budgetctl as an operator runs it.
   const std::string backup = dir->Join("backups/first");
   const CommandRun run =
-      RunCommand(*dir, Binary("budgetctl"),
+      RunCommand(*dir, BinaryPath("budgetctl"),
                  {"--server=" + live->address(), "admin", "checkpoint", "--dir=" + backup});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr(backup + "/aggregation"));
@@ -144,12 +143,12 @@ TEST(CheckpointIntegrationTest, BudgetdCheckpointRestoresOnASecondBudgetd) {
 
   // Never over another backup, nor relative to the server's working folder.
   const CommandRun again =
-      RunCommand(*dir, Binary("budgetctl"),
+      RunCommand(*dir, BinaryPath("budgetctl"),
                  {"--server=" + live->address(), "admin", "checkpoint", "--dir=" + backup});
   EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
   EXPECT_THAT(again.err, HasSubstr("checkpoint folder " + backup + " is not empty"));
   const CommandRun relative =
-      RunCommand(*dir, Binary("budgetctl"),
+      RunCommand(*dir, BinaryPath("budgetctl"),
                  {"--server=" + live->address(), "admin", "checkpoint", "--dir=backups/second"});
   EXPECT_EQ(relative.exit_code, 1) << relative.out << relative.err;
   EXPECT_THAT(relative.err, HasSubstr("not an absolute path"));
@@ -191,7 +190,7 @@ TEST(CheckpointIntegrationTest, BudgetAggregationCheckpointsItsStore) {
   ASSERT_NE(aggregation, nullptr);
   const std::string backup = dir->Join("backup");
   const CommandRun run =
-      RunCommand(*dir, Binary("budgetctl"),
+      RunCommand(*dir, BinaryPath("budgetctl"),
                  {"--server=" + aggregation->address(), "admin", "checkpoint", "--dir=" + backup});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr(backup + "/aggregation"));

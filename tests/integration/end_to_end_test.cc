@@ -40,6 +40,7 @@ namespace budgetperf {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using testing::BinaryPath;
 using testing::CommandRun;
 using testing::FreePort;
 using testing::ReadFile;
@@ -56,8 +57,6 @@ constexpr int kFilers = kDepartments + kUnits;
 // How long delivery may take before the test gives up (it takes well under a
 // second; this only bounds a hung run).
 constexpr absl::Duration kDeliveryLimit = absl::Seconds(60);
-
-std::string Binary(const std::string& name) { return std::string(BUDGETPERF_BIN_DIR) + "/" + name; }
 
 void SetDeadline(grpc::ClientContext* context, int seconds = 30) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
@@ -125,7 +124,7 @@ class EndToEndTest : public ::testing::Test {
   // Recompute) and budget-ingestion (scoring through scoring, delivering to
   // aggregation) with data folders under `dir`.
   absl::StatusOr<Endpoints> StartSplit(const TempDir& dir) {
-    auto scoring = ServerProcess::Start(Binary("budget-scoring"), {"--listen=127.0.0.1:0"});
+    auto scoring = ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=127.0.0.1:0"});
     if (!scoring.ok()) return scoring.status();
     servers_.push_back(*std::move(scoring));
     const std::string scoring_address = servers_.back()->address();
@@ -135,13 +134,13 @@ class EndToEndTest : public ::testing::Test {
     if (ingestion_port <= 0) return absl::UnavailableError("no free port");
     const std::string ingestion_address = absl::StrCat("127.0.0.1:", ingestion_port);
     auto aggregation = ServerProcess::Start(
-        Binary("budget-aggregation"), {"--listen=127.0.0.1:0", "--data=" + dir.Join("aggregation"),
+        BinaryPath("budget-aggregation"), {"--listen=127.0.0.1:0", "--data=" + dir.Join("aggregation"),
                                        "--ingestion=" + ingestion_address, "--no-durable"});
     if (!aggregation.ok()) return aggregation.status();
     servers_.push_back(*std::move(aggregation));
     const std::string aggregation_address = servers_.back()->address();
     auto ingestion = ServerProcess::Start(
-        Binary("budget-ingestion"),
+        BinaryPath("budget-ingestion"),
         {"--listen=" + ingestion_address, "--data=" + dir.Join("ingestion"),
          "--scoring=" + scoring_address, "--aggregation=" + aggregation_address, "--no-durable"});
     if (!ingestion.ok()) return ingestion.status();
@@ -152,7 +151,7 @@ class EndToEndTest : public ::testing::Test {
   // Starts budgetd on a data folder under `dir`.
   absl::StatusOr<Endpoints> StartBudgetd(const TempDir& dir) {
     auto budgetd = ServerProcess::Start(
-        Binary("budgetd"), {"--listen=127.0.0.1:0", "--data=" + dir.Join("data"), "--no-durable"});
+        BinaryPath("budgetd"), {"--listen=127.0.0.1:0", "--data=" + dir.Join("data"), "--no-durable"});
     if (!budgetd.ok()) return budgetd.status();
     servers_.push_back(*std::move(budgetd));
     return Endpoints{servers_.back()->address(), servers_.back()->address()};
@@ -225,7 +224,7 @@ class EndToEndTest : public ::testing::Test {
     // The audit, as cron runs it.
     const std::string csv = dir.Join("audit.csv");
     const CommandRun audit =
-        RunCommand(dir, Binary("budget-audit"),
+        RunCommand(dir, BinaryPath("budget-audit"),
                    {"--ingestion=" + at.ingestion, "--aggregation=" + at.aggregation,
                     absl::StrCat("--node=", kDistrict), absl::StrCat("--year=", kYear),
                     "--csv=" + csv, "--timeout=60"});

@@ -43,13 +43,12 @@ using ingestion::testing::TestUscc;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::BinaryPath;
 using testing::FreePort;
 using testing::ServerProcess;
 using testing::TempDir;
 
 const char kSeedUscc[] = "12430602MB1C04587D";
-
-std::string Binary(const std::string& name) { return std::string(BUDGETPERF_BIN_DIR) + "/" + name; }
 
 // Tests drop their channels before Terminate(): an idle client channel reads
 // the server's GOAWAY only at its backup poll (every 5 s), which would hold
@@ -136,14 +135,14 @@ class IngestionIntegrationTest : public ::testing::Test {
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--data=" + DataDir()};
     args.insert(args.end(), extra.begin(), extra.end());
     absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start(Binary("budget-ingestion"), args);
+        ServerProcess::Start(BinaryPath("budget-ingestion"), args);
     EXPECT_TRUE(server.ok()) << server.status();
     return server.ok() ? *std::move(server) : nullptr;
   }
 
   std::unique_ptr<ServerProcess> StartScoring(const std::string& listen = "127.0.0.1:0") {
     absl::StatusOr<std::unique_ptr<ServerProcess>> server =
-        ServerProcess::Start(Binary("budget-scoring"), {"--listen=" + listen});
+        ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=" + listen});
     EXPECT_TRUE(server.ok()) << server.status();
     return server.ok() ? *std::move(server) : nullptr;
   }
@@ -594,7 +593,7 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   std::unique_ptr<ServerProcess> server = StartIngestion({"--scoring=" + scoring->address()});
   ASSERT_NE(server, nullptr);
   const std::string ctl =
-      Binary("budgetctl") + " --server=" + server->address() + " --scoring=" + scoring->address();
+      BinaryPath("budgetctl") + " --server=" + server->address() + " --scoring=" + scoring->address();
   const std::string seed = ingestion::testing::SeedPath();
 
   CommandResult submit = RunCommand(ctl + " submit " + seed);
@@ -660,23 +659,23 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   EXPECT_THAT(score.output, HasSubstr("执行率"));
 
   // The catalogue needs no server.
-  CommandResult rules = RunCommand(Binary("budgetctl") + " --server=127.0.0.1:1 rules");
+  CommandResult rules = RunCommand(BinaryPath("budgetctl") + " --server=127.0.0.1:1 rules");
   EXPECT_EQ(rules.exit_code, 0) << rules.output;
   EXPECT_THAT(rules.output, HasSubstr("附件1 项目支出 = 各项之和"));
-  CommandResult csv = RunCommand(Binary("budgetctl") + " rules --csv");
+  CommandResult csv = RunCommand(BinaryPath("budgetctl") + " rules --csv");
   EXPECT_EQ(csv.exit_code, 0) << csv.output;
   EXPECT_THAT(csv.output, ::testing::StartsWith("id,scope,severity,"));
   EXPECT_THAT(csv.output, HasSubstr("\nI-04,"));
-  CommandResult rules_json = RunCommand(Binary("budgetctl") + " rules --json");
+  CommandResult rules_json = RunCommand(BinaryPath("budgetctl") + " rules --json");
   EXPECT_EQ(rules_json.exit_code, 0) << rules_json.output;
   EXPECT_THAT(rules_json.output, HasSubstr("\"id\": \"W-02\""));
-  CommandResult rules_help = RunCommand(Binary("budgetctl") + " rules --help");
+  CommandResult rules_help = RunCommand(BinaryPath("budgetctl") + " rules --help");
   EXPECT_EQ(rules_help.exit_code, 0) << rules_help.output;
   EXPECT_THAT(rules_help.output, HasSubstr("--csv"));
 
-  CommandResult usage = RunCommand(Binary("budgetctl") + " get");
+  CommandResult usage = RunCommand(BinaryPath("budgetctl") + " get");
   EXPECT_EQ(usage.exit_code, 2) << usage.output;
-  CommandResult help = RunCommand(Binary("budgetctl") + " submit --help");
+  CommandResult help = RunCommand(BinaryPath("budgetctl") + " submit --help");
   EXPECT_EQ(help.exit_code, 0) << help.output;
   EXPECT_THAT(help.output, HasSubstr("--idempotency-key"));
 
@@ -776,7 +775,7 @@ TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNoth
   EXPECT_THAT(List(stub.get(), v1::ListEvaluationsRequest()), IsEmpty());
 
   // budgetctl shows the blocking findings and exits 1.
-  CommandResult refused = RunCommand(Binary("budgetctl") + " --server=" + server->address() +
+  CommandResult refused = RunCommand(BinaryPath("budgetctl") + " --server=" + server->address() +
                                      " submit " + ingestion::testing::SeedPath());
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_THAT(refused.output, HasSubstr("blocking"));
@@ -806,7 +805,7 @@ TEST_F(IngestionIntegrationTest, AnInvalidConsistencyConfigStopsTheServer) {
       "bad.textproto", "overrides { rule_id: \"NO-SUCH-RULE\" blocking: true }\n");
   ASSERT_TRUE(config.ok());
   absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(
-      Binary("budget-ingestion"),
+      BinaryPath("budget-ingestion"),
       {"--listen=127.0.0.1:0", "--data=" + DataDir(), "--consistency-config=" + *config});
   EXPECT_TRUE(absl::IsUnavailable(server.status())) << server.status();
 }

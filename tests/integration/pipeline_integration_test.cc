@@ -28,6 +28,7 @@
 namespace budgetperf {
 namespace {
 
+using testing::BinaryPath;
 using testing::FreePort;
 using testing::ServerProcess;
 using testing::TempDir;
@@ -40,8 +41,6 @@ constexpr int kUnits = 27;
 // How long the rollups may take to catch up: delivery backs off up to 30 s
 // per record while aggregation is down.
 constexpr absl::Duration kConvergence = absl::Seconds(90);
-
-std::string Binary(const std::string& name) { return std::string(BUDGETPERF_BIN_DIR) + "/" + name; }
 
 void SetDeadline(grpc::ClientContext* context, int seconds = 30) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
@@ -115,7 +114,7 @@ class PipelineIntegrationTest : public ::testing::Test {
   }
 
   std::unique_ptr<ServerProcess> Start(const std::string& binary, std::vector<std::string> args) {
-    absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(Binary(binary), args);
+    absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(BinaryPath(binary), args);
     EXPECT_TRUE(server.ok()) << binary << ": " << server.status();
     return server.ok() ? *std::move(server) : nullptr;
   }

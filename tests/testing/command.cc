@@ -42,6 +42,10 @@ CommandRun RunCommand(const TempDir& dir, const std::string& binary,
   return run;
 }
 
+std::string BinaryPath(const std::string& name) {
+  return absl::StrCat(BUDGETPERF_BIN_DIR, "/", name);
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

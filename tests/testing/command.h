@@ -2,11 +2,11 @@
 #define BUDGETPERF_TESTS_TESTING_COMMAND_H_
 
 // Running a command-line binary (budgetctl, budget-audit) to completion from
-// an integration test, and the small things such tests share: a file's text
-// and a free local port.
+// an integration test, and the small things such tests share: where the
+// built binaries are, a file's text and a free local port.
 //
 //   absl::StatusOr<TempDir> dir = TempDir::Create("audit");
-//   CommandRun run = RunCommand(*dir, std::string(BUDGETPERF_BIN_DIR) + "/budget-audit",
+//   CommandRun run = RunCommand(*dir, BinaryPath("budget-audit"),
 //                               {"--ingestion=" + address, "--node=430602", "--year=2023"});
 //   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
 
@@ -31,6 +31,10 @@ struct CommandRun {
 // (run.out, run.err, replaced by each run), so the output may be any size.
 CommandRun RunCommand(const TempDir& dir, const std::string& binary,
                       const std::vector<std::string>& args);
+
+// The path of the built binary `name` ("budgetd", "budget-audit"): the
+// build's bin/ folder.
+std::string BinaryPath(const std::string& name);
 
 // The whole contents of `path`, or "" when it cannot be read.
 std::string ReadFile(const std::string& path);

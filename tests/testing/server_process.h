@@ -9,7 +9,7 @@
 //     absl::StatusOr<TempDir> data_dir = TempDir::Create();
 //     ASSERT_TRUE(data_dir.ok()) << data_dir.status();
 //     absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(
-//         std::string(BUDGETPERF_BIN_DIR) + "/budget-ingestion",
+//         BinaryPath("budget-ingestion"),
 //         {"--listen=127.0.0.1:0", "--data=" + data_dir->path()});
 //     ASSERT_TRUE(server.ok()) << server.status();
 //     auto channel = grpc::CreateChannel((*server)->address(),
