@@ -555,7 +555,10 @@ absl::StatusOr<size_t> Ingestor::ReadListingBatch(absl::Span<const ListingKey> k
     // entries so far say. Reads that do not fit are dropped (and done again
     // for the next message).
     size_t want = std::min(keys.size() - used, kFirstBatchReads);
-    if (used > 0) want = std::min(keys.size() - used, (max_bytes - bytes) / (bytes / used) + 1);
+    if (used > 0) {
+      const size_t average = std::max<size_t>(1, bytes / used);
+      want = std::min(keys.size() - used, (max_bytes - bytes) / average + 1);
+    }
     std::vector<EvaluationId> ids;
     ids.reserve(want);
     for (const ListingKey& key : keys.subspan(used, want)) {
