@@ -33,8 +33,9 @@ class IngestionEvaluationSource final : public EvaluationSource {
 
   std::string Describe() const override;
 
-  // Streams ListEvaluations(year, FULL) and calls fn for each. gRPC errors
-  // come back with their code (UNAVAILABLE when ingestion is down).
+  // Streams ListEvaluations(year, FULL, in batches) and calls fn for each
+  // evaluation. gRPC errors come back with their code (UNAVAILABLE when
+  // ingestion is down).
   absl::Status ForEachLatest(
       int32_t year,
       const std::function<absl::Status(const v1::ApplyEvaluationRequest&)>& fn) override;

@@ -32,6 +32,10 @@ constexpr size_t kUnitsPerRecordBatch = 1000;
 // ... and a call stays well under gRPC's default 4 MiB message limit.
 constexpr size_t kRecordBatchBytes = 2 * 1024 * 1024;
 
+// Evaluations per ListEvaluations message: one message (and one trip
+// through the server's work queue) per evaluation cost most of the audit.
+constexpr int32_t kListingBatch = 256;
+
 // Last year's packages looked up one by one: calls in flight at once.
 constexpr int kLookupsInFlight = 32;
 
@@ -178,20 +182,20 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
     request.set_year(list_year);
     request.set_division_code(run.division_code);
     request.set_view(v1::EVALUATION_VIEW_FULL);
+    request.set_batch(kListingBatch);
     auto context = Context(options_.timeout);
     std::unique_ptr<grpc::ClientReader<v1::ListEvaluationsResponse>> reader =
         ingestion->ListEvaluations(context.get(), request);
-    v1::ListEvaluationsResponse response;
-    while (reader->Read(&response)) {
-      if (wanted.count(response.summary().uscc()) == 0) continue;
+    auto take = [&](v1::ListEvaluationsResponse* item) {
+      if (wanted.count(item->summary().uscc()) == 0) return;
       AuditPackage package;
-      v1::StoredEvaluation* evaluation = response.mutable_evaluation();
+      v1::StoredEvaluation* evaluation = item->mutable_evaluation();
       package.package = std::move(*evaluation->mutable_package());
-      if (response.summary().has_scorecard_summary()) {
-        package.score = response.summary().scorecard_summary();
+      if (item->summary().has_scorecard_summary()) {
+        package.score = item->summary().scorecard_summary();
       }
       if (stored_findings != nullptr) {
-        const v1::SeverityCounts& c = response.summary().finding_counts();
+        const v1::SeverityCounts& c = item->summary().finding_counts();
         v1::FindingCounts counts;
         counts.set_total(c.total());
         counts.set_error(c.error());
@@ -200,6 +204,15 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
         AddCounts(counts, stored_findings);
       }
       out->push_back(std::move(package));
+    };
+    v1::ListEvaluationsResponse response;
+    while (reader->Read(&response)) {
+      // A server that predates `batch` sends one evaluation per message.
+      if (response.batch_size() == 0) {
+        take(&response);
+        continue;
+      }
+      for (v1::ListEvaluationsResponse& item : *response.mutable_batch()) take(&item);
     }
     const grpc::Status finished = reader->Finish();
     if (!finished.ok()) {

@@ -1,6 +1,6 @@
 // IngestionServer in-process on a free port, called over a real channel: what
 // the gRPC adapter adds to the Ingestor (SubmitStream's per-package results
-// and counts, the refusals' details).
+// and counts, the refusals' details, ListEvaluations' batches).
 
 #include "services/ingestion/ingestion_server.h"
 
@@ -12,6 +12,7 @@
 
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/consistency/consistency_config.h"
 #include "services/consistency/rule_catalogue.h"
@@ -175,6 +176,140 @@ TEST_F(IngestionServerTest, ManyBlockingFindingsAreCutToFitTheTrailers) {
   EXPECT_GT(blocking->omitted(), 0);
   EXPECT_EQ(blocking->findings_size() + blocking->omitted(), blocking->all_findings().total());
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("more (see the BlockingFindings"));
+}
+
+// --- ListEvaluations, one per message and batched ----------------------------
+
+// A listing's messages, and its evaluations in order, read from either form.
+struct Listed {
+  std::vector<v1::ListEvaluationsResponse> messages;
+  std::vector<v1::ListEvaluationsResponse> items;
+};
+
+Listed List(v1::IngestionService::Stub* stub, const v1::ListEvaluationsRequest& request) {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::ListEvaluationsResponse>> reader =
+      stub->ListEvaluations(&context, request);
+  Listed listed;
+  v1::ListEvaluationsResponse message;
+  while (reader->Read(&message)) {
+    listed.messages.push_back(message);
+    if (message.batch_size() == 0) {
+      listed.items.push_back(message);
+    } else {
+      listed.items.insert(listed.items.end(), message.batch().begin(), message.batch().end());
+    }
+  }
+  grpc::Status status = reader->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return listed;
+}
+
+TEST_F(IngestionServerTest, BatchedListingsListTheSameEvaluationsInTheSameOrder) {
+  Restart("");  // nothing blocks
+  std::vector<v1::EvaluationPackage> packages;
+  const char* divisions[] = {"430602", "430603", "430702"};
+  for (int unit = 1; unit <= 7; ++unit) {
+    v1::EvaluationPackage package = PackageForUnit(unit, divisions[unit % 3]);
+    package.mutable_unit()->set_supervising_department(unit % 2 == 0 ? "岳阳楼区财政局"
+                                                                     : "岳阳楼区教育局");
+    packages.push_back(package);
+  }
+  packages.push_back(packages[2]);  // a second version of unit 3
+  packages.push_back(PackageForUnit(8, "430602"));
+  packages.back().set_year(2024);
+  for (const v1::EvaluationPackage& package : packages) {
+    v1::SubmitRequest request;
+    *request.mutable_package() = package;
+    grpc::ClientContext context;
+    v1::SubmitResponse response;
+    grpc::Status status = stub_->Submit(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  struct Filter {
+    int32_t year;
+    std::string division;
+    std::string department;
+    size_t count;
+  };
+  const Filter filters[] = {
+      {2023, "", "", 7},
+      {0, "", "", 8},
+      {2023, "430600", "", 5},
+      {2023, "", "岳阳楼区财政局", 3},
+      {2023, "430700", "岳阳楼区教育局", 1},
+  };
+  for (const Filter& filter : filters) {
+    for (v1::EvaluationView view : {v1::EVALUATION_VIEW_FULL, v1::EVALUATION_VIEW_SUMMARY}) {
+      SCOPED_TRACE(::testing::Message() << "year " << filter.year << " division \""
+                                        << filter.division << "\" department \""
+                                        << filter.department << "\" view " << view);
+      v1::ListEvaluationsRequest request;
+      request.set_year(filter.year);
+      request.set_division_code(filter.division);
+      request.set_supervising_department(filter.department);
+      request.set_view(view);
+      const Listed unbatched = List(stub_.get(), request);  // batch 0, as before it existed
+      ASSERT_EQ(unbatched.items.size(), filter.count);
+      EXPECT_EQ(unbatched.messages.size(), filter.count);
+      for (const v1::ListEvaluationsResponse& item : unbatched.items) {
+        EXPECT_EQ(item.batch_size(), 0);
+        EXPECT_EQ(item.has_evaluation(), view == v1::EVALUATION_VIEW_FULL);
+        if (view == v1::EVALUATION_VIEW_FULL) {
+          EXPECT_EQ(item.evaluation().package().unit().uscc(), item.summary().uscc());
+          EXPECT_EQ(item.evaluation().version(), item.summary().version());
+        }
+      }
+      for (int32_t batch : {1, 3, 5000}) {
+        SCOPED_TRACE(::testing::Message() << "batch " << batch);
+        request.set_batch(batch);
+        const Listed listed = List(stub_.get(), request);
+        ASSERT_EQ(listed.items.size(), unbatched.items.size());
+        for (size_t i = 0; i < listed.items.size(); ++i) {
+          EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(listed.items[i],
+                                                                         unbatched.items[i]))
+              << "item " << i << ": " << listed.items[i].ShortDebugString() << "\nagainst\n"
+              << unbatched.items[i].ShortDebugString();
+        }
+        // 1: one per message, as batch 0; above: up to `batch` per message
+        // (these are small), and nothing else in the message.
+        const size_t per_message = static_cast<size_t>(batch);
+        EXPECT_EQ(listed.messages.size(), (filter.count + per_message - 1) / per_message);
+        for (const v1::ListEvaluationsResponse& message : listed.messages) {
+          if (batch == 1) {
+            EXPECT_EQ(message.batch_size(), 0);
+            continue;
+          }
+          EXPECT_GT(message.batch_size(), 0);
+          EXPECT_LE(message.batch_size(), batch);
+          EXPECT_FALSE(message.has_summary());
+          EXPECT_FALSE(message.has_evaluation());
+          EXPECT_TRUE(message.unit_name().empty());
+          EXPECT_TRUE(message.division_code().empty());
+        }
+      }
+    }
+  }
+  // The version listed is the latest.
+  v1::ListEvaluationsRequest request;
+  request.set_year(2023);
+  request.set_batch(4);
+  for (const v1::ListEvaluationsResponse& item : List(stub_.get(), request).items) {
+    EXPECT_EQ(item.summary().version(),
+              item.summary().uscc() == packages[2].unit().uscc() ? 2 : 1);
+  }
+}
+
+TEST_F(IngestionServerTest, NegativeBatchIsInvalid) {
+  v1::ListEvaluationsRequest request;
+  request.set_batch(-2);
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::ListEvaluationsResponse>> reader =
+      stub_->ListEvaluations(&context, request);
+  v1::ListEvaluationsResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "services/ingestion/ingestion_service.h"
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -142,8 +143,10 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
   bool done_ = false;       // guarded by mu_: OnDone was called
 };
 
-// Lists the matching keys first (small), then reads and writes one
-// evaluation at a time as the client takes them.
+// Lists the matching keys first (small), then reads and writes one message
+// at a time as the client takes them: one evaluation each, or with the
+// request's `batch` a batch of them (Ingestor::ReadListingBatch), read in one
+// work-queue task per message.
 class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEvaluationsResponse> {
  public:
   ListEvaluationsReactor(Ingestor* ingestor, WorkQueue* work, CallContext caller,
@@ -157,6 +160,7 @@ class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEva
       }
       keys_ = *std::move(keys);
       view_ = request.view();
+      batch_ = std::min(request.batch(), kMaxListingBatch);
       WriteNext();
     });
   }
@@ -177,6 +181,19 @@ class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEva
       Finish(grpc::Status::OK);
       return;
     }
+    if (batch_ > 1) {
+      item_.Clear();
+      const size_t count = std::min(static_cast<size_t>(batch_), keys_.size() - next_);
+      absl::StatusOr<size_t> used = ingestor_->ReadListingBatch(
+          absl::MakeConstSpan(keys_).subspan(next_, count), view_, kListingBatchBytes, &item_);
+      if (!used.ok()) {
+        Finish(ToGrpcStatusWithDetails(used.status()));
+        return;
+      }
+      next_ += *used;
+      StartWrite(&item_);
+      return;
+    }
     absl::StatusOr<v1::ListEvaluationsResponse> item =
         ingestor_->ReadListing(keys_[next_++], view_);
     if (!item.ok()) {
@@ -191,6 +208,7 @@ class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEva
   WorkQueue* const work_;
   std::vector<ListingKey> keys_;
   v1::EvaluationView view_ = v1::EVALUATION_VIEW_UNSPECIFIED;
+  int32_t batch_ = 0;  // above 1: entries per message
   size_t next_ = 0;
   v1::ListEvaluationsResponse item_;
 };

@@ -231,6 +231,32 @@ absl::StatusOr<v1::StoredEvaluation> IngestionStore::GetEvaluation(absl::string_
   return ParseStored<v1::StoredEvaluation>(value, "evaluation");
 }
 
+absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
+    absl::Span<const EvaluationId> ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const EvaluationId& id : ids) {
+    keys.push_back(store_keys::EvaluationKey(id.uscc, id.year, id.version));
+  }
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
+                key_slices.data(), values.data(), statuses.data());
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const EvaluationId& id = ids[i];
+    if (statuses[i].IsNotFound()) {
+      return absl::NotFoundError(
+          absl::StrCat("no version ", id.version, " of ", id.uscc, " for ", id.year));
+    }
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "reading evaluations");
+    out.emplace_back(values[i].data(), values[i].size());
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::StoredEvaluation>> IngestionStore::ListVersions(
     absl::string_view uscc, int32_t year) const {
   const std::string prefix = store_keys::UnitYearKey(uscc, year);

@@ -52,6 +52,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "budgetperf/v1/ingestion.pb.h"
 
 namespace rocksdb {
@@ -101,6 +102,13 @@ bool ParseYearIndexKey(absl::string_view key, int32_t* year, std::string* divisi
 bool ParseOutboxKey(absl::string_view key, uint64_t* seq);
 
 }  // namespace store_keys
+
+// Names one stored version (the views must outlive the call that takes it).
+struct EvaluationId {
+  absl::string_view uscc;
+  int32_t year = 0;
+  int32_t version = 0;
+};
 
 // An entry of the listing index (column family by_year).
 struct YearIndexEntry {
@@ -173,6 +181,13 @@ class IngestionStore {
   // One version. NOT_FOUND if it was never stored.
   absl::StatusOr<v1::StoredEvaluation> GetEvaluation(absl::string_view uscc, int32_t year,
                                                      int32_t version) const;
+
+  // The stored bytes of each of `ids`, in their order: serialised
+  // StoredEvaluations, read together with one MultiGet and left unparsed, so
+  // that a listing can send them on as they are. NOT_FOUND naming the first
+  // that was never stored.
+  absl::StatusOr<std::vector<std::string>> GetEvaluationBytes(
+      absl::Span<const EvaluationId> ids) const;
 
   // Every version of (uscc, year), oldest first; empty if none.
   absl::StatusOr<std::vector<v1::StoredEvaluation>> ListVersions(absl::string_view uscc,

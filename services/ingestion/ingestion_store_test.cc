@@ -190,6 +190,44 @@ TEST_F(IngestionStoreTest, ListVersionsIsAPrefixScanOfOneUnitAndYear) {
   EXPECT_TRUE(absl::IsNotFound(store_->GetEvaluation(TestUscc(1), 2023, 4).status()));
 }
 
+TEST_F(IngestionStoreTest, GetEvaluationBytesReadsManyInTheOrderAsked) {
+  for (int version = 1; version <= 2; ++version) {
+    ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, version)).ok());
+  }
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1)).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(3, 2024, 1)).ok());
+
+  // Not in key order, and one version twice: each answer in its place.
+  const std::string u1 = TestUscc(1), u2 = TestUscc(2), u3 = TestUscc(3);
+  const std::vector<EvaluationId> ids = {
+      {u3, 2024, 1}, {u1, 2023, 2}, {u2, 2023, 1}, {u1, 2023, 1}, {u3, 2024, 1}};
+  absl::StatusOr<std::vector<std::string>> bytes = store_->GetEvaluationBytes(ids);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  ASSERT_EQ(bytes->size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    v1::StoredEvaluation parsed;
+    ASSERT_TRUE(parsed.ParseFromString((*bytes)[i])) << i;
+    EXPECT_EQ(parsed.package().unit().uscc(), ids[i].uscc) << i;
+    EXPECT_EQ(parsed.package().year(), ids[i].year) << i;
+    EXPECT_EQ(parsed.version(), ids[i].version) << i;
+    // The very bytes a single read parses.
+    absl::StatusOr<v1::StoredEvaluation> one =
+        store_->GetEvaluation(ids[i].uscc, ids[i].year, ids[i].version);
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_EQ(one->SerializeAsString(), parsed.SerializeAsString()) << i;
+  }
+
+  absl::StatusOr<std::vector<std::string>> none = store_->GetEvaluationBytes({});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_THAT(*none, IsEmpty());
+
+  // One missing version fails the whole read, naming it.
+  const std::vector<EvaluationId> missing = {{u1, 2023, 1}, {u2, 2023, 2}};
+  absl::StatusOr<std::vector<std::string>> failed = store_->GetEvaluationBytes(missing);
+  EXPECT_TRUE(absl::IsNotFound(failed.status())) << failed.status();
+  EXPECT_THAT(std::string(failed.status().message()), ::testing::HasSubstr(u2));
+}
+
 TEST_F(IngestionStoreTest, YearIndexScansByYearAndDivision) {
   ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")).ok());
   ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1, "430603")).ok());

@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "budgetperf/v1/ingestion.pb.h"
 #include "services/consistency/consistency_config.h"
 #include "services/consistency/package_checker.h"
@@ -47,6 +48,15 @@ int64_t SystemUnixMillis();
 // SHA-256 of `package`'s deterministic serialization, as lowercase hex: the
 // identity of a filing for idempotency checks.
 std::string PackageSha256(const v1::EvaluationPackage& package);
+
+// The most entries a batched ListEvaluations message carries (a request may
+// ask for more; see ListEvaluationsRequest.batch).
+inline constexpr int32_t kMaxListingBatch = 1024;
+
+// Where a batched ListEvaluations message stops taking entries: well under
+// gRPC's default 4 MiB receive limit, large enough that a message's own cost
+// is spread over some fifty full evaluations.
+inline constexpr size_t kListingBatchBytes = 1 << 20;
 
 // One (unit, year) to list, as found in the listing index.
 struct ListingKey {
@@ -124,15 +134,33 @@ class Ingestor {
                                                         const v1::ListVersionsRequest& request);
 
   // The (unit, year)s matching `request`'s filters, in year, division, USCC
-  // order. The listing is read entry by entry with ReadListing, so that a
-  // stream of thousands never holds them all in memory. INVALID_ARGUMENT for
-  // a malformed filter.
+  // order. The listing is read entry by entry with ReadListing (or a batch
+  // at a time with ReadListingBatch), so that a stream of thousands never
+  // holds them all in memory. INVALID_ARGUMENT for a malformed filter or a
+  // negative batch.
   absl::StatusOr<std::vector<ListingKey>> ListEvaluationKeys(
       const CallContext& caller, const v1::ListEvaluationsRequest& request);
 
   // One entry of a listing, in the view asked for.
   absl::StatusOr<v1::ListEvaluationsResponse> ReadListing(const ListingKey& key,
                                                           v1::EvaluationView view);
+
+  // The next entries of a listing, from the front of `keys`, as the `batch`
+  // items of one batched message: as many as keys has, except that it stops
+  // once the items reach `max_bytes` (after at least one). The versions are
+  // read together (IngestionStore::GetEvaluationBytes) and sent as stored,
+  // without being parsed (see the .cc), so each item is what ReadListing
+  // gives for its key. Returns how many keys it used; `response` must be
+  // empty. Example, one message of a stream:
+  //
+  //   v1::ListEvaluationsResponse message;
+  //   ASSIGN_OR_RETURN(size_t used, ingestor.ReadListingBatch(
+  //       absl::MakeConstSpan(keys).subspan(next, 256), view,
+  //       kListingBatchBytes, &message));
+  //   next += used;
+  absl::StatusOr<size_t> ReadListingBatch(absl::Span<const ListingKey> keys,
+                                          v1::EvaluationView view, size_t max_bytes,
+                                          v1::ListEvaluationsResponse* response);
 
  private:
   // Locks are striped: a fixed array of mutexes picked by hash. Two keys may

@@ -1,5 +1,6 @@
 #include "services/ingestion/ingestor.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -486,6 +487,128 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
   EXPECT_EQ(summary->summary().version(), 2);
   EXPECT_FALSE(summary->has_evaluation());
   EXPECT_TRUE(ingestor_->ReadListing(key, v1::EVALUATION_VIEW_FULL)->has_evaluation());
+}
+
+// The items of a batched message as a client sees them: parsed from the
+// wire (the server writes them as bytes it never parses).
+std::vector<v1::ListEvaluationsResponse> BatchItems(const v1::ListEvaluationsResponse& message) {
+  v1::ListEvaluationsResponse parsed;
+  EXPECT_TRUE(parsed.ParseFromString(message.SerializeAsString()));
+  EXPECT_FALSE(parsed.has_summary());
+  EXPECT_FALSE(parsed.has_evaluation());
+  EXPECT_TRUE(parsed.unit_name().empty());
+  return {parsed.batch().begin(), parsed.batch().end()};
+}
+
+TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
+  // Scored and pending versions, with findings, warnings, a department and
+  // a later version, so that every summary field has something in it.
+  v1::EvaluationPackage a = SeedPackage();
+  a.mutable_unit()->set_supervising_department("岳阳楼区住房保障局");
+  ASSERT_TRUE(Submit(a).ok());
+  ASSERT_TRUE(Submit(a, "key-2").ok());
+  scorer_.Fail(absl::UnavailableError("down"));
+  ASSERT_TRUE(Submit(PackageForUnit(2, "430603")).ok());
+  scorer_.Fail(absl::OkStatus());
+  for (int unit = 3; unit <= 6; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit, "430602")).ok());
+  v1::EvaluationPackage warned = PackageForUnit(7, "430602");
+  warned.mutable_overall()
+      ->mutable_indicators(0)
+      ->mutable_level2(0)
+      ->mutable_indicators(0)
+      ->mutable_actual()
+      ->set_text("≥≤95%");  // cannot be read: a warning
+  ASSERT_THAT(Submit(warned)->warnings(), SizeIs(1));
+  v1::ListEvaluationsRequest request;
+  request.set_year(2023);
+  absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(caller_, request);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_THAT(*keys, SizeIs(7));
+
+  for (v1::EvaluationView view : {v1::EVALUATION_VIEW_FULL, v1::EVALUATION_VIEW_SUMMARY,
+                                  v1::EVALUATION_VIEW_UNSPECIFIED}) {
+    v1::ListEvaluationsResponse message;
+    absl::StatusOr<size_t> used =
+        ingestor_->ReadListingBatch(*keys, view, kListingBatchBytes, &message);
+    ASSERT_TRUE(used.ok()) << used.status();
+    EXPECT_EQ(*used, keys->size());
+    std::vector<v1::ListEvaluationsResponse> items = BatchItems(message);
+    ASSERT_THAT(items, SizeIs(keys->size()));
+    for (size_t i = 0; i < items.size(); ++i) {
+      absl::StatusOr<v1::ListEvaluationsResponse> one = ingestor_->ReadListing((*keys)[i], view);
+      ASSERT_TRUE(one.ok()) << one.status();
+      EXPECT_TRUE(MessageDifferencer::Equals(items[i], *one))
+          << "view " << view << ", item " << i << ":\n"
+          << items[i].ShortDebugString() << "\nagainst\n"
+          << one->ShortDebugString();
+      EXPECT_EQ(items[i].has_evaluation(), view != v1::EVALUATION_VIEW_SUMMARY);
+    }
+    auto seed = std::find_if(items.begin(), items.end(), [&](const auto& item) {
+      return item.summary().uscc() == a.unit().uscc();
+    });
+    ASSERT_NE(seed, items.end());
+    EXPECT_EQ(seed->summary().version(), 2);
+    EXPECT_EQ(seed->summary().scoring_status(), v1::SCORED);
+    EXPECT_TRUE(seed->summary().has_scorecard_summary());
+    EXPECT_EQ(seed->supervising_department(), "岳阳楼区住房保障局");
+    auto pending = std::find_if(items.begin(), items.end(), [&](const auto& item) {
+      return item.summary().scoring_status() == v1::SCORING_PENDING;
+    });
+    EXPECT_NE(pending, items.end());
+    EXPECT_TRUE(std::any_of(items.begin(), items.end(), [](const auto& item) {
+      return item.summary().finding_counts().total() > 0;
+    }));
+    EXPECT_TRUE(std::any_of(items.begin(), items.end(), [](const auto& item) {
+      return item.summary().warning_count() > 0;
+    }));
+  }
+}
+
+TEST_F(IngestorTest, BatchedListingStopsAtItsByteBudget) {
+  for (int unit = 1; unit <= 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  absl::StatusOr<std::vector<ListingKey>> keys =
+      ingestor_->ListEvaluationKeys(caller_, v1::ListEvaluationsRequest());
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_THAT(*keys, SizeIs(5));
+
+  // A budget smaller than any entry: one per message all the same.
+  v1::ListEvaluationsResponse message;
+  absl::StatusOr<size_t> used =
+      ingestor_->ReadListingBatch(*keys, v1::EVALUATION_VIEW_FULL, 1, &message);
+  ASSERT_TRUE(used.ok()) << used.status();
+  EXPECT_EQ(*used, 1);
+  std::vector<v1::ListEvaluationsResponse> items = BatchItems(message);
+  ASSERT_THAT(items, SizeIs(1));
+  const size_t entry_bytes = items[0].ByteSizeLong();
+
+  // Room for two and a bit: the third goes over, and is the last.
+  message.Clear();
+  used = ingestor_->ReadListingBatch(absl::MakeConstSpan(*keys).subspan(1),
+                                     v1::EVALUATION_VIEW_FULL, 2 * entry_bytes + 1, &message);
+  ASSERT_TRUE(used.ok()) << used.status();
+  EXPECT_EQ(*used, 3);
+  items = BatchItems(message);
+  ASSERT_THAT(items, SizeIs(3));
+  EXPECT_EQ(items[0].summary().uscc(), (*keys)[1].uscc);
+  EXPECT_EQ(items[2].summary().uscc(), (*keys)[3].uscc);
+
+  // Nothing to read: nothing used.
+  message.Clear();
+  used = ingestor_->ReadListingBatch({}, v1::EVALUATION_VIEW_FULL, kListingBatchBytes, &message);
+  ASSERT_TRUE(used.ok()) << used.status();
+  EXPECT_EQ(*used, 0);
+  EXPECT_THAT(BatchItems(message), IsEmpty());
+}
+
+TEST_F(IngestorTest, NegativeBatchIsRefused) {
+  v1::ListEvaluationsRequest request;
+  request.set_batch(-1);
+  absl::Status status = ingestor_->ListEvaluationKeys(caller_, request).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+  std::optional<v1::ValidationErrors> errors = GetValidationErrors(status);
+  ASSERT_TRUE(errors.has_value());
+  ASSERT_THAT(errors->violations(), SizeIs(1));
+  EXPECT_EQ(errors->violations(0).field_path(), "batch");
 }
 
 // --- consistency findings ---------------------------------------------------
