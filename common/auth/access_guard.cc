@@ -321,6 +321,7 @@ class GuardedAggregation final : public v1::AggregationService::CallbackService 
   BUDGETPERF_GUARDED_UNARY(ListNodes)
   BUDGETPERF_GUARDED_UNARY(MoveNode)
   BUDGETPERF_GUARDED_UNARY(ApplyEvaluation)
+  BUDGETPERF_GUARDED_UNARY(ApplyEvaluations)
   BUDGETPERF_GUARDED_UNARY(GetRollup)
   BUDGETPERF_GUARDED_UNARY(Drilldown)
   BUDGETPERF_GUARDED_UNARY(Coverage)

@@ -119,6 +119,8 @@ std::vector<MethodPolicy> BuildPolicies() {
       "bureau: a node strictly below its node, to a parent in its subtree; admin");
   add(aggregation, "ApplyEvaluation", kServices | kAdmins, nullptr,
       "service (ingestion's outbox); admin");
+  add(aggregation, "ApplyEvaluations", kServices | kAdmins, nullptr,
+      "service (ingestion's outbox); admin");
 
   // --- aggregation: queries ------------------------------------------------------
   auto node_year = [](auto get) {

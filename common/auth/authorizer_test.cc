@@ -114,6 +114,16 @@ TEST(PolicyTableTest, CoversEveryMethodOfEveryService) {
   EXPECT_EQ(methods, DefaultPolicies().size());
 }
 
+TEST_F(AuthorizerTest, DeliveriesAreForServicesAndAdminsOnly) {
+  for (const char* method : {"ApplyEvaluation", "ApplyEvaluations"}) {
+    const std::string name = M("AggregationService", method);
+    EXPECT_TRUE(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_SERVICE), name).ok()) << method;
+    EXPECT_TRUE(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_ADMIN), name).ok()) << method;
+    EXPECT_TRUE(absl::IsPermissionDenied(authorizer_.AuthorizeCall(Bureau(), name))) << method;
+    EXPECT_TRUE(absl::IsPermissionDenied(authorizer_.AuthorizeCall(Unit(), name))) << method;
+  }
+}
+
 TEST_F(AuthorizerTest, MethodsWithoutPolicyAreRefusedEvenToAdmins) {
   EXPECT_TRUE(absl::IsPermissionDenied(authorizer_.AuthorizeCall(
       Named(v1::PRINCIPAL_ADMIN), "/budgetperf.v1.IngestionService/DeleteEverything")));

@@ -78,6 +78,13 @@ grpc::ServerUnaryReactor* AggregationServiceImpl::ApplyEvaluation(
   return Reply(context, aggregator_->ApplyEvaluation(*request), response);
 }
 
+grpc::ServerUnaryReactor* AggregationServiceImpl::ApplyEvaluations(
+    grpc::CallbackServerContext* context, const v1::ApplyEvaluationsRequest* request,
+    v1::ApplyEvaluationsResponse* response) {
+  // One synced write for the batch: fine on the callback thread, like Apply.
+  return Reply(context, aggregator_->ApplyEvaluations(*request), response);
+}
+
 grpc::ServerUnaryReactor* AggregationServiceImpl::GetRollup(grpc::CallbackServerContext* context,
                                                             const v1::GetRollupRequest* request,
                                                             v1::GetRollupResponse* response) {

@@ -79,6 +79,9 @@ class AggregationServiceImpl final : public v1::AggregationService::CallbackServ
   grpc::ServerUnaryReactor* ApplyEvaluation(grpc::CallbackServerContext* context,
                                             const v1::ApplyEvaluationRequest* request,
                                             v1::ApplyEvaluationResponse* response) override;
+  grpc::ServerUnaryReactor* ApplyEvaluations(grpc::CallbackServerContext* context,
+                                             const v1::ApplyEvaluationsRequest* request,
+                                             v1::ApplyEvaluationsResponse* response) override;
   grpc::ServerUnaryReactor* GetRollup(grpc::CallbackServerContext* context,
                                       const v1::GetRollupRequest* request,
                                       v1::GetRollupResponse* response) override;

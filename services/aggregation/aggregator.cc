@@ -25,6 +25,7 @@ constexpr int32_t kMinYear = 1;
 constexpr int32_t kMaxYear = 9999;
 constexpr size_t kMaxSourceBytes = 64;
 constexpr int kMaxFindingsBatch = 10000;
+constexpr int kMaxApplyBatch = 10000;
 
 absl::Status ValidateYear(int32_t year, absl::string_view what) {
   if (year < kMinYear || year > kMaxYear) {
@@ -50,6 +51,17 @@ std::string DivisionOf(const v1::EvaluationPackage& package) {
     return std::string(UsccDivisionCode(package.unit().uscc()));
   }
   return "";
+}
+
+// What ApplyEvaluation refuses before looking at the store.
+absl::Status CheckApply(const v1::ApplyEvaluationRequest& request) {
+  RETURN_IF_ERROR(keys::ValidateCode(request.package().unit().uscc(), "package.unit.uscc"));
+  RETURN_IF_ERROR(ValidateYear(request.package().year(), "package.year"));
+  if (request.version() < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("version ", request.version(), " must be 1 or more"));
+  }
+  return absl::OkStatus();
 }
 
 std::string FormatNodeErrors(const std::vector<NodeError>& errors,
@@ -88,6 +100,78 @@ class Aggregator::TreeEditor {
  private:
   std::shared_ptr<const OrgTree> base_;
   std::unique_ptr<OrgTree> copy_;
+};
+
+// The rollups one batch of applies changes, each read from the mutation
+// once and kept here until Flush writes it once. Score extremes are taken
+// from the index (which the mutation holds, pending entries included) at
+// Flush, once per rollup whose scores changed: the index is the truth, and
+// nothing in the batch reads the extremes before then.
+class Aggregator::RollupBuffer {
+ public:
+  // The rollup of (code, year) as the batch has it (zeros when none is
+  // stored). The pointer stays valid until Flush.
+  absl::StatusOr<v1::Rollup*> Get(AggregationStore::View& m, const std::string& code,
+                                  int32_t year) {
+    auto [it, inserted] = entries_.try_emplace(std::make_pair(code, year));
+    if (inserted) {
+      order_.push_back(&it->first);
+      absl::StatusOr<std::optional<v1::Rollup>> stored = m.GetRollup(code, year);
+      if (!stored.ok()) {
+        entries_.erase(it);
+        order_.pop_back();
+        return stored.status();
+      }
+      if (stored->has_value()) {
+        it->second.rollup = **std::move(stored);
+      } else {
+        it->second.rollup.set_node_code(code);
+        it->second.rollup.set_year(year);
+      }
+    }
+    return &it->second.rollup;
+  }
+
+  // The score index of (code, year) changed: refresh the extremes at Flush.
+  void ScoresChanged(const std::string& code, int32_t year) {
+    entries_[std::make_pair(code, year)].scores_changed = true;
+  }
+
+  // Writes every rollup into `m`, in the order first read.
+  absl::Status Flush(AggregationStore::Mutation& m) {
+    for (const Key* key : order_) {
+      Entry& entry = entries_[*key];
+      v1::RollupMeasures* measures = entry.rollup.mutable_measures();
+      if (entry.scores_changed) {
+        for (auto [kind, stats] :
+             {std::make_pair(keys::kComputedScore, measures->mutable_scores()->mutable_computed()),
+              std::make_pair(keys::kSelfScore, measures->mutable_scores()->mutable_self())}) {
+          ASSIGN_OR_RETURN(auto extremes, m.ScoreExtremes(key->first, key->second, kind));
+          if (extremes.has_value()) {
+            stats->set_min_centipoints(extremes->first);
+            stats->set_max_centipoints(extremes->second);
+          } else {
+            stats->clear_min_centipoints();
+            stats->clear_max_centipoints();
+          }
+        }
+      }
+      m.PutRollup(entry.rollup);
+    }
+    entries_.clear();
+    order_.clear();
+    return absl::OkStatus();
+  }
+
+ private:
+  using Key = std::pair<std::string, int32_t>;
+  struct Entry {
+    v1::Rollup rollup;
+    bool scores_changed = false;
+  };
+  // std::map: the pointers Get hands out and order_ keeps stay valid.
+  std::map<Key, Entry> entries_;
+  std::vector<const Key*> order_;
 };
 
 // What one record (a contribution or a findings record) adds to the
@@ -215,7 +299,7 @@ absl::StatusOr<std::optional<std::vector<std::string>>> Aggregator::FindingsPath
 
 absl::Status Aggregator::Reroute(AggregationStore::Mutation& m, absl::string_view uscc,
                                  int32_t year, const Placement* before, const Placement* after,
-                                 const std::string* own_name) {
+                                 const std::string* own_name, RollupBuffer* buffer) {
   auto contains = [](const Placement* p, const std::string& code) {
     return p != nullptr && std::find(p->path.begin(), p->path.end(), code) != p->path.end();
   };
@@ -229,15 +313,20 @@ absl::Status Aggregator::Reroute(AggregationStore::Mutation& m, absl::string_vie
   for (const std::string& code : codes) {
     const bool in_before = contains(before, code);
     const bool in_after = contains(after, code);
-    ASSIGN_OR_RETURN(std::optional<v1::Rollup> stored, m.GetRollup(code, year));
-    v1::Rollup rollup;
-    if (stored.has_value()) {
-      rollup = *std::move(stored);
+    v1::Rollup own;
+    v1::Rollup* rollup = &own;
+    if (buffer != nullptr) {
+      ASSIGN_OR_RETURN(rollup, buffer->Get(m, code, year));
     } else {
-      rollup.set_node_code(code);
-      rollup.set_year(year);
+      ASSIGN_OR_RETURN(std::optional<v1::Rollup> stored, m.GetRollup(code, year));
+      if (stored.has_value()) {
+        own = *std::move(stored);
+      } else {
+        own.set_node_code(code);
+        own.set_year(year);
+      }
     }
-    v1::RollupMeasures* measures = rollup.mutable_measures();
+    v1::RollupMeasures* measures = rollup->mutable_measures();
     if (in_before) RETURN_IF_ERROR(AddSums(measures, before->figures, -1));
     if (in_after) RETURN_IF_ERROR(AddSums(measures, after->figures, +1));
 
@@ -253,7 +342,9 @@ absl::Status Aggregator::Reroute(AggregationStore::Mutation& m, absl::string_vie
       m.PutScore(code, year, keys::kSelfScore, after->self, uscc);
       scores_changed = true;
     }
-    if (scores_changed) {
+    if (scores_changed && buffer != nullptr) {
+      buffer->ScoresChanged(code, year);
+    } else if (scores_changed) {
       for (auto [kind, stats] :
            {std::make_pair(keys::kComputedScore, measures->mutable_scores()->mutable_computed()),
             std::make_pair(keys::kSelfScore, measures->mutable_scores()->mutable_self())}) {
@@ -269,11 +360,11 @@ absl::Status Aggregator::Reroute(AggregationStore::Mutation& m, absl::string_vie
     }
     if (own_name != nullptr && after != nullptr && !after->path.empty() &&
         code == after->path.front()) {
-      rollup.set_node_name(*own_name);
-      rollup.set_node_kind(v1::NODE_KIND_UNIT);
+      rollup->set_node_name(*own_name);
+      rollup->set_node_kind(v1::NODE_KIND_UNIT);
     }
     ClearDerived(measures);
-    m.PutRollup(rollup);
+    if (buffer == nullptr) m.PutRollup(own);
   }
   return absl::OkStatus();
 }
@@ -520,24 +611,103 @@ absl::StatusOr<v1::ListNodesResponse> Aggregator::ListNodes(const v1::ListNodesR
 
 absl::StatusOr<v1::ApplyEvaluationResponse> Aggregator::ApplyEvaluation(
     const v1::ApplyEvaluationRequest& request) {
-  RETURN_IF_ERROR(keys::ValidateCode(request.package().unit().uscc(), "package.unit.uscc"));
-  RETURN_IF_ERROR(ValidateYear(request.package().year(), "package.year"));
-  if (request.version() < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("version ", request.version(), " must be 1 or more"));
-  }
+  RETURN_IF_ERROR(CheckApply(request));
   absl::MutexLock lock(&write_mu_);
   return ApplyLocked(request);
 }
 
+absl::StatusOr<std::vector<Aggregator::ApplyResult>> Aggregator::ApplyBatch(
+    const std::vector<const v1::ApplyEvaluationRequest*>& requests) {
+  if (requests.size() > static_cast<size_t>(kMaxApplyBatch)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        requests.size(), " evaluations in one batch; at most ", kMaxApplyBatch));
+  }
+  std::vector<ApplyResult> results;
+  results.reserve(requests.size());
+  for (const v1::ApplyEvaluationRequest* request : requests) {
+    absl::Status checked = CheckApply(*request);
+    if (checked.ok()) {
+      results.emplace_back(v1::ApplyEvaluationResponse());
+    } else {
+      results.emplace_back(std::move(checked));
+    }
+  }
+
+  absl::MutexLock lock(&write_mu_);
+  TreeEditor editor(CurrentTree());
+  std::unique_ptr<AggregationStore::Mutation> m = store_->NewMutation();
+  RollupBuffer buffer;
+  absl::Status failed;
+  bool changed = false;
+  for (size_t i = 0; i < requests.size() && failed.ok(); ++i) {
+    if (!results[i].ok()) continue;
+    absl::StatusOr<v1::ApplyEvaluationResponse> one = ApplyIn(editor, *m, &buffer, *requests[i]);
+    if (!one.ok()) {
+      failed = one.status();
+      break;
+    }
+    changed = changed || (one->outcome() != v1::APPLY_OUTCOME_DUPLICATE &&
+                          one->outcome() != v1::APPLY_OUTCOME_STALE);
+    results[i] = *std::move(one);
+  }
+  if (failed.ok()) {
+    failed = buffer.Flush(*m);
+    if (failed.ok()) {
+      // One synced write for the whole batch; a store error here fails it
+      // all, as it would have failed the next single apply.
+      if (changed) RETURN_IF_ERROR(CommitLocked(*m, editor));
+      return results;
+    }
+  }
+  // An item failed part way (e.g. OUT_OF_RANGE): its half-applied changes
+  // share the mutation with the others, so drop it all and apply one by
+  // one, which gives each item exactly the outcome it would have alone.
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!CheckApply(*requests[i]).ok()) continue;
+    results[i] = ApplyLocked(*requests[i]);
+  }
+  return results;
+}
+
+absl::StatusOr<v1::ApplyEvaluationsResponse> Aggregator::ApplyEvaluations(
+    const v1::ApplyEvaluationsRequest& request) {
+  std::vector<const v1::ApplyEvaluationRequest*> requests;
+  requests.reserve(request.evaluations_size());
+  for (const v1::ApplyEvaluationRequest& r : request.evaluations()) requests.push_back(&r);
+  ASSIGN_OR_RETURN(std::vector<ApplyResult> results, ApplyBatch(requests));
+  v1::ApplyEvaluationsResponse response;
+  for (size_t i = 0; i < results.size(); ++i) {
+    v1::ApplyEvaluationResult* result = response.add_results();
+    if (results[i].ok()) {
+      *result->mutable_applied() = *std::move(results[i]);
+    } else {
+      result->set_error_code(static_cast<int32_t>(results[i].status().code()));
+      result->set_error_message(
+          absl::StrCat("evaluations[", i, "]: ", results[i].status().message()));
+    }
+  }
+  return response;
+}
+
 absl::StatusOr<v1::ApplyEvaluationResponse> Aggregator::ApplyLocked(
+    const v1::ApplyEvaluationRequest& request) {
+  TreeEditor editor(CurrentTree());
+  std::unique_ptr<AggregationStore::Mutation> m = store_->NewMutation();
+  ASSIGN_OR_RETURN(v1::ApplyEvaluationResponse response, ApplyIn(editor, *m, nullptr, request));
+  if (response.outcome() != v1::APPLY_OUTCOME_DUPLICATE &&
+      response.outcome() != v1::APPLY_OUTCOME_STALE) {
+    RETURN_IF_ERROR(CommitLocked(*m, editor));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ApplyEvaluationResponse> Aggregator::ApplyIn(
+    TreeEditor& editor, AggregationStore::Mutation& mutation, RollupBuffer* buffer,
     const v1::ApplyEvaluationRequest& request) {
   const v1::EvaluationPackage& package = request.package();
   const std::string& uscc = package.unit().uscc();
   const int32_t year = package.year();
-
-  TreeEditor editor(CurrentTree());
-  std::unique_ptr<AggregationStore::Mutation> m = store_->NewMutation();
+  AggregationStore::Mutation* m = &mutation;
   ASSIGN_OR_RETURN(std::optional<aggregation::ContributionRecord> old,
                    m->GetContribution(uscc, year));
 
@@ -582,7 +752,7 @@ absl::StatusOr<v1::ApplyEvaluationResponse> Aggregator::ApplyLocked(
   if (old.has_value()) before = Placement::Of(*old);
   const Placement after = Placement::Of(record);
   RETURN_IF_ERROR(Reroute(*m, uscc, year, before.has_value() ? &*before : nullptr, &after,
-                          &record.unit_name()));
+                          &record.unit_name(), buffer));
   if (before.has_value() && IsOrphanPath(before->path)) {
     m->DeleteOrphan(before->path[1], year, uscc);
   }
@@ -593,7 +763,6 @@ absl::StatusOr<v1::ApplyEvaluationResponse> Aggregator::ApplyLocked(
     m->PutOrphan(path[1], year, uscc, orphan);
   }
   m->PutContribution(uscc, year, record);
-  RETURN_IF_ERROR(CommitLocked(*m, editor));
 
   response.set_applied_version(request.version());
   *response.mutable_path() = record.path();

@@ -116,6 +116,26 @@ class Aggregator {
   absl::StatusOr<v1::ApplyEvaluationResponse> ApplyEvaluation(
       const v1::ApplyEvaluationRequest& request);
 
+  // One item's outcome in ApplyBatch: its response, or the error
+  // ApplyEvaluation would have returned for it alone.
+  using ApplyResult = absl::StatusOr<v1::ApplyEvaluationResponse>;
+
+  // Applies many versions in order with the outcome of one ApplyEvaluation
+  // each (same results, same rollups), but in one synced write: each rollup
+  // the batch touches is read once and written once, and its score extremes
+  // are taken from the index once. An item ApplyEvaluation would refuse gets
+  // its error in its result and the others are applied. INVALID_ARGUMENT
+  // for more than 10,000 items; an error of the store (nothing written, or
+  // not known whether it was) fails the whole call.
+  //
+  //   ASSIGN_OR_RETURN(std::vector<Aggregator::ApplyResult> results,
+  //                    aggregator->ApplyBatch({&first, &second}));
+  absl::StatusOr<std::vector<ApplyResult>> ApplyBatch(
+      const std::vector<const v1::ApplyEvaluationRequest*>& requests);
+  // ApplyBatch over the RPC's messages.
+  absl::StatusOr<v1::ApplyEvaluationsResponse> ApplyEvaluations(
+      const v1::ApplyEvaluationsRequest& request);
+
   // ---- Queries ------------------------------------------------------------
 
   // The rollup of a node (or unit) for a year, rates filled in: zeros when
@@ -185,6 +205,7 @@ class Aggregator {
 
  private:
   class TreeEditor;
+  class RollupBuffer;
   struct Placement;
   struct ReadState {
     std::shared_ptr<const OrgTree> tree;
@@ -205,6 +226,14 @@ class Aggregator {
 
   absl::StatusOr<v1::ApplyEvaluationResponse> ApplyLocked(
       const v1::ApplyEvaluationRequest& request) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // Applies a checked request into `m` (rollups through `buffer` when not
+  // null), without committing. A DUPLICATE or STALE outcome writes nothing.
+  absl::StatusOr<v1::ApplyEvaluationResponse> ApplyIn(TreeEditor& editor,
+                                                      AggregationStore::Mutation& m,
+                                                      RollupBuffer* buffer,
+                                                      const v1::ApplyEvaluationRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Validates and writes node versions, re-routing what they move. Returns
   // the number of contributions moved. `labels[i]` names nodes[i] in errors.
@@ -236,9 +265,11 @@ class Aggregator {
   // Takes `before` out of its path's rollups and puts `after` into its
   // path's (either may be null), with the score index and extremes, all in
   // `m`. `own_name` (if given) names the unit's own rollup (after->path[0]).
+  // With a `buffer`, rollups are read and changed there (written by its
+  // Flush, extremes included) rather than in `m`.
   absl::Status Reroute(AggregationStore::Mutation& m, absl::string_view uscc, int32_t year,
                        const Placement* before, const Placement* after,
-                       const std::string* own_name);
+                       const std::string* own_name, RollupBuffer* buffer = nullptr);
 
   // Moves every contribution and findings record of `code` whose path the
   // edited tree changes. Returns how many contributions moved.
