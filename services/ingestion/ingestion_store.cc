@@ -257,6 +257,32 @@ absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
   return out;
 }
 
+absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> IngestionStore::GetEvaluations(
+    absl::Span<const EvaluationId> ids) const {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const EvaluationId& id : ids) {
+    keys.push_back(store_keys::EvaluationKey(id.uscc, id.year, id.version));
+  }
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  if (!ids.empty()) {
+    db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
+                  key_slices.data(), values.data(), statuses.data());
+  }
+  std::vector<std::optional<v1::StoredEvaluation>> out(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "reading evaluations");
+    absl::StatusOr<v1::StoredEvaluation> e =
+        ParseStored<v1::StoredEvaluation>(values[i], "evaluation");
+    if (!e.ok()) return e.status();
+    out[i] = *std::move(e);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::StoredEvaluation>> IngestionStore::ListVersions(
     absl::string_view uscc, int32_t year) const {
   const std::string prefix = store_keys::UnitYearKey(uscc, year);
@@ -435,6 +461,17 @@ absl::Status IngestionStore::CompleteOutbox(uint64_t seq, const v1::StoredEvalua
   if (!s.ok()) return FromRocks(s, "building the write batch");
   // Not synced (see the header): a lost completion is done again. The
   // record removed and the version it updated stay in one batch.
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "completing outbox work");
+}
+
+absl::Status IngestionStore::CompleteOutboxBatch(absl::Span<const uint64_t> seqs) {
+  if (seqs.empty()) return absl::OkStatus();
+  rocksdb::WriteBatch batch;
+  for (uint64_t seq : seqs) {
+    rocksdb::Status s = batch.Delete(handle(ColumnFamily::kOutbox), store_keys::OutboxKey(seq));
+    if (!s.ok()) return FromRocks(s, "building the write batch");
+  }
+  // Not synced (see the header): a lost completion is delivered again.
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "completing outbox work");
 }
 

@@ -189,6 +189,10 @@ class IngestionStore {
   absl::StatusOr<std::vector<std::string>> GetEvaluationBytes(
       absl::Span<const EvaluationId> ids) const;
 
+  // The versions `ids` name, in their order, read with one MultiGet; nullopt
+  // for one never stored (the outbox's deliveries of one round).
+  absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> GetEvaluations(
+      absl::Span<const EvaluationId> ids) const;
   // Every version of (uscc, year), oldest first; empty if none.
   absl::StatusOr<std::vector<v1::StoredEvaluation>> ListVersions(absl::string_view uscc,
                                                                  int32_t year) const;
@@ -224,6 +228,9 @@ class IngestionStore {
   absl::Status CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated,
                               const std::vector<v1::OutboxRecord>& follow_up = {});
 
+  // Removes the outbox records `seqs` in one batch (work done: a round of
+  // deliveries). Not synced, like CompleteOutbox.
+  absl::Status CompleteOutboxBatch(absl::Span<const uint64_t> seqs);
   // Replaces outbox record `seq` (its attempts and next attempt time).
   absl::Status UpdateOutbox(uint64_t seq, const v1::OutboxRecord& record);
 

@@ -1,6 +1,7 @@
 #include "services/ingestion/ingestion_store.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -330,6 +331,44 @@ TEST_F(IngestionStoreTest, CompleteOutboxAppendsFollowUpWorkInTheSameBatch) {
   EXPECT_EQ(outbox[0].record.version(), 1);
   EXPECT_EQ(outbox[0].record.next_attempt_unix_ms(), 2000);
   EXPECT_EQ(store_->GetEvaluation(TestUscc(1), 2023, 1)->status(), v1::SCORED);
+}
+
+TEST_F(IngestionStoreTest, GetEvaluationsReadsManyAndMarksTheMissing) {
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1)).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 2)).ok());
+  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2024, 1)).ok());
+  const std::string u1 = TestUscc(1), u2 = TestUscc(2);
+  const std::vector<EvaluationId> ids = {{u2, 2024, 1}, {u1, 2023, 3}, {u1, 2023, 1}};
+  absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> read =
+      store_->GetEvaluations(ids);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 3u);
+  ASSERT_TRUE((*read)[0].has_value());
+  EXPECT_EQ((*read)[0]->package().unit().uscc(), u2);
+  EXPECT_FALSE((*read)[1].has_value());  // never stored
+  ASSERT_TRUE((*read)[2].has_value());
+  EXPECT_EQ((*read)[2]->version(), 1);
+  EXPECT_EQ((*read)[2]->SerializeAsString(),
+            store_->GetEvaluation(u1, 2023, 1)->SerializeAsString());
+  EXPECT_THAT(*store_->GetEvaluations({}), IsEmpty());
+}
+
+TEST_F(IngestionStoreTest, CompleteOutboxBatchRemovesExactlyTheGivenRecords) {
+  NewVersion v = MakeVersion(1, 2023, 1);
+  for (int i = 0; i < 4; ++i) {
+    v.outbox.push_back(
+        MakeOutboxRecord(TestUscc(1), 2023, 1, v1::OUTBOX_DELIVER_AGGREGATION, 1000 + i));
+  }
+  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
+  ASSERT_EQ(outbox.size(), 4u);
+  const std::vector<uint64_t> done = {outbox[0].seq, outbox[2].seq, outbox[3].seq};
+  ASSERT_TRUE(store_->CompleteOutboxBatch(done).ok());
+  ASSERT_TRUE(store_->CompleteOutboxBatch({}).ok());
+  std::vector<OutboxEntry> left = *store_->ListOutbox(10);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].seq, outbox[1].seq);
+  EXPECT_EQ(left[0].record.next_attempt_unix_ms(), 1001);
 }
 
 TEST_F(IngestionStoreTest, SecondOpenOfTheSameFolderFails) {
