@@ -15,6 +15,20 @@ absl::StatusOr<v1::ApplyEvaluationResponse> InProcessEvaluationSink::Deliver(
   return aggregator_->ApplyEvaluation(request);
 }
 
+std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> InProcessEvaluationSink::DeliverBatch(
+    const std::vector<v1::ApplyEvaluationRequest>& requests) {
+  std::vector<const v1::ApplyEvaluationRequest*> items;
+  items.reserve(requests.size());
+  for (const v1::ApplyEvaluationRequest& request : requests) items.push_back(&request);
+  absl::StatusOr<std::vector<Aggregator::ApplyResult>> results = aggregator_->ApplyBatch(items);
+  if (!results.ok()) {
+    // The store failed the whole round: every item gets its error.
+    return std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>(requests.size(),
+                                                                    results.status());
+  }
+  return *std::move(results);
+}
+
 absl::Status InProcessEvaluationSource::ForEachLatest(
     int32_t year, const std::function<absl::Status(const v1::ApplyEvaluationRequest&)>& fn) {
   ingestion::Ingestor* ingestor = ingestor_.load();

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/evaluation_source.h"
@@ -30,12 +31,15 @@ class InProcessScorer final : public ingestion::Scorer {
   std::shared_ptr<const ProfileRegistry> profiles_;
 };
 
-// ingestion::EvaluationSink over Aggregator::ApplyEvaluation.
+// ingestion::EvaluationSink over Aggregator::ApplyEvaluation (one) and
+// Aggregator::ApplyBatch (a round).
 class InProcessEvaluationSink final : public ingestion::EvaluationSink {
  public:
   explicit InProcessEvaluationSink(Aggregator* aggregator) : aggregator_(aggregator) {}
   absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
       const v1::ApplyEvaluationRequest& request) override;
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
+      const std::vector<v1::ApplyEvaluationRequest>& requests) override;
 
  private:
   Aggregator* aggregator_;  // not owned

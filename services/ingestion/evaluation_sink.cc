@@ -4,12 +4,30 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 #include "common/server/grpc_status.h"
 #include "common/server/server_security.h"
 #include "services/ingestion/evaluation_status.h"
 
 namespace budgetperf {
 namespace ingestion {
+
+bool IsUnreachable(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
+}
+
+std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> EvaluationSink::DeliverBatch(
+    const std::vector<v1::ApplyEvaluationRequest>& requests) {
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
+  results.reserve(requests.size());
+  for (const v1::ApplyEvaluationRequest& request : requests) {
+    results.push_back(Deliver(request));
+    // The rest would fail the same way.
+    if (IsUnreachable(results.back().status())) break;
+  }
+  return results;
+}
 
 v1::ApplyEvaluationRequest ApplyRequestOf(const v1::StoredEvaluation& evaluation) {
   v1::ApplyEvaluationRequest request;
@@ -47,6 +65,49 @@ absl::StatusOr<v1::ApplyEvaluationResponse> GrpcEvaluationSink::Deliver(
   grpc::Status status = stub_->ApplyEvaluation(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> GrpcEvaluationSink::DeliverBatch(
+    const std::vector<v1::ApplyEvaluationRequest>& requests) {
+  if (requests.empty()) return {};
+  if (no_batch_.load() || requests.size() == 1) return EvaluationSink::DeliverBatch(requests);
+  v1::ApplyEvaluationsRequest batch;
+  batch.mutable_evaluations()->Reserve(static_cast<int>(requests.size()));
+  for (const v1::ApplyEvaluationRequest& request : requests) *batch.add_evaluations() = request;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
+  v1::ApplyEvaluationsResponse response;
+  const grpc::Status status = stub_->ApplyEvaluations(&context, batch, &response);
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    // An aggregation server from before ApplyEvaluations: one at a time.
+    no_batch_.store(true);
+    return EvaluationSink::DeliverBatch(requests);
+  }
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
+  if (!status.ok()) {
+    const absl::Status error = FromGrpcStatus(status);
+    // Unreachable: one attempt, as one Deliver would have made. Anything
+    // else was an answer about every item.
+    results.assign(IsUnreachable(error) ? 1 : requests.size(), error);
+    return results;
+  }
+  if (response.results_size() != static_cast<int>(requests.size())) {
+    results.assign(requests.size(),
+                   absl::InternalError(absl::StrCat("ApplyEvaluations answered ",
+                                                    response.results_size(), " results for ",
+                                                    requests.size(), " evaluations")));
+    return results;
+  }
+  results.reserve(requests.size());
+  for (v1::ApplyEvaluationResult& result : *response.mutable_results()) {
+    if (result.error_code() != 0) {
+      results.push_back(absl::Status(static_cast<absl::StatusCode>(result.error_code()),
+                                     result.error_message()));
+    } else {
+      results.push_back(std::move(*result.mutable_applied()));
+    }
+  }
+  return results;
 }
 
 }  // namespace ingestion

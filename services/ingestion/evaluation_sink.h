@@ -11,9 +11,11 @@
 // idempotently by (unit, year, version), never lets an older version replace
 // a newer one, and takes the same version again when it now carries a score.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -37,7 +39,19 @@ class EvaluationSink {
   // hold up the other versions.
   virtual absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
       const v1::ApplyEvaluationRequest& request) = 0;
+
+  // Applies many stored versions, in order. Returns one result per item
+  // attempted, as Deliver would answer it, in order: fewer than
+  // `requests` (at least one when there are any) when the receiver became
+  // unreachable, the last result then UNAVAILABLE or DEADLINE_EXCEEDED and
+  // the items after it not attempted. This default calls Deliver for each.
+  virtual std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
+      const std::vector<v1::ApplyEvaluationRequest>& requests);
 };
+
+// Whether a delivery error means the receiver cannot be reached (stop
+// delivering for a while) rather than a refusal of the one version.
+bool IsUnreachable(const absl::Status& status);
 
 // The delivery of `evaluation`: its package, version and submission time,
 // its findings, and its scorecard's summary once scoring_status is SCORED
@@ -64,9 +78,16 @@ class GrpcEvaluationSink final : public EvaluationSink {
   absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
       const v1::ApplyEvaluationRequest& request) override;
 
+  // One ApplyEvaluations call; one ApplyEvaluation per item (from then on)
+  // when the server is older and answers UNIMPLEMENTED.
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
+      const std::vector<v1::ApplyEvaluationRequest>& requests) override;
+
  private:
   Options options_;
   std::unique_ptr<v1::AggregationService::Stub> stub_;
+  // Set once the server answered ApplyEvaluations with UNIMPLEMENTED.
+  std::atomic<bool> no_batch_{false};
 };
 
 }  // namespace ingestion
