@@ -71,6 +71,7 @@ class FakeSink : public EvaluationSink {
       const v1::ApplyEvaluationRequest& request) override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
+    if (fail_after_ >= 0 && calls_ > fail_after_) return fail_after_error_;
     if (auto it = fail_version_.find(request.version()); it != fail_version_.end()) {
       return it->second;
     }
@@ -101,6 +102,27 @@ class FakeSink : public EvaluationSink {
     std::lock_guard<std::mutex> lock(mu_);
     return calls_;
   }
+  // The size of each DeliverBatch call so far.
+  std::vector<size_t> rounds() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return rounds_;
+  }
+  // Fails every Deliver after the next `n` with `error` (the target goes
+  // away part way through a round).
+  void FailAfter(int n, absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_after_ = error.ok() ? -1 : calls_ + n;
+    fail_after_error_ = std::move(error);
+  }
+
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
+      const std::vector<v1::ApplyEvaluationRequest>& requests) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      rounds_.push_back(requests.size());
+    }
+    return EvaluationSink::DeliverBatch(requests);
+  }
 
  private:
   std::mutex mu_;
@@ -108,6 +130,9 @@ class FakeSink : public EvaluationSink {
   std::map<int, absl::Status> fail_version_;
   std::vector<v1::ApplyEvaluationRequest> delivered_;
   int calls_ = 0;
+  std::vector<size_t> rounds_;
+  int fail_after_ = -1;
+  absl::Status fail_after_error_;
 };
 
 class IngestorTest : public ::testing::Test {
@@ -946,6 +971,50 @@ TEST_F(IngestorTest, ARefusedDeliveryIsKeptAndDoesNotHoldUpTheOthers) {
   now_ += 1000;
   ASSERT_EQ(*dispatcher.RunOnce(), 1);
   EXPECT_EQ(sink.delivered()[1].version(), 1);
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+}
+
+TEST_F(IngestorTest, DueDeliveriesGoInRoundsOfTheBatchSize) {
+  MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
+  for (int unit = 0; unit < 7; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  FakeSink sink;
+  OutboxDispatcher::Options options = DispatcherOptions();
+  options.batch_size = 3;
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, options);
+  ASSERT_EQ(*dispatcher.RunOnce(), 7);
+  EXPECT_THAT(sink.rounds(), ElementsAre(3, 3, 1));
+  std::set<std::string> units;
+  for (const auto& r : sink.delivered()) units.insert(r.package().unit().uscc());
+  EXPECT_EQ(units.size(), 7u);
+  EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
+  EXPECT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_THAT(sink.delivered(), SizeIs(7));
+}
+
+TEST_F(IngestorTest, ATargetLostPartWayThroughARoundKeepsTheRestUntouched) {
+  MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
+  for (int unit = 0; unit < 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  FakeSink sink;
+  sink.FailAfter(2, absl::UnavailableError("connection reset"));
+  OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
+  // Two delivered and completed, the third counted as a failed attempt, the
+  // last two not attempted.
+  ASSERT_EQ(*dispatcher.RunOnce(), 2);
+  EXPECT_EQ(sink.calls(), 3);
+  std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
+  ASSERT_THAT(outbox, SizeIs(3));
+  EXPECT_EQ(outbox[0].record.attempts(), 1);
+  EXPECT_THAT(outbox[0].record.last_error(), ::testing::HasSubstr("connection reset"));
+  EXPECT_EQ(outbox[1].record.attempts(), 0);
+  EXPECT_EQ(outbox[2].record.attempts(), 0);
+  // Back: the rest once the backoff has passed, nothing twice.
+  sink.FailAfter(0, absl::OkStatus());
+  now_ += 1000;
+  ASSERT_EQ(*dispatcher.RunOnce(), 3);
+  std::set<std::string> units;
+  for (const auto& r : sink.delivered()) units.insert(r.package().unit().uscc());
+  EXPECT_EQ(units.size(), 5u);
+  EXPECT_THAT(sink.delivered(), SizeIs(5));
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -11,14 +12,6 @@
 
 namespace budgetperf {
 namespace ingestion {
-namespace {
-
-bool IsUnreachable(const absl::Status& status) {
-  return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
-}
-
-}  // namespace
-
 OutboxDispatcher::OutboxDispatcher(IngestionStore* store, Scorer* scorer, EvaluationSink* sink,
                                    Options options)
     : store_(store), scorer_(scorer), sink_(sink), options_(std::move(options)) {}
@@ -53,14 +46,24 @@ std::chrono::milliseconds OutboxDispatcher::Backoff(int attempts) const {
 }
 
 void OutboxDispatcher::Loop() {
+  // Whether the last pass had at least a round's worth of work: then more is
+  // likely waiting and the next pass starts at once.
+  bool busy = false;
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait_for(lock, options_.poll_interval, [this] { return stop_ || notified_; });
       if (stop_) return;
+      if (notified_ && !busy && options_.coalesce_delay.count() > 0) {
+        // A trickle of submits: wait a moment for the next few, so that they
+        // go to aggregation in one round rather than one write each.
+        wake_.wait_for(lock, options_.coalesce_delay, [this] { return stop_; });
+        if (stop_) return;
+      }
       notified_ = false;
     }
     absl::StatusOr<int> done = RunOnce();
+    busy = done.ok() && *done >= static_cast<int>(options_.batch_size);
     if (!done.ok()) {
       // The store failing is not something to retry in a tight loop; the
       // next poll tries again, and the operator sees why.
@@ -93,6 +96,8 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
     // A version whose sync a SubmitStream deferred is not delivered before
     // it is on disk: aggregation would keep what ingestion could lose.
     RETURN_IF_ERROR(store_->SyncDeferred());
+    // The due deliveries of this page, sent together after its scoring.
+    std::vector<const OutboxEntry*> deliveries;
     for (const OutboxEntry& entry : entries) {
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -109,16 +114,19 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
           break;
         }
         case v1::OUTBOX_DELIVER_AGGREGATION: {
-          if (aggregation_paused) continue;
-          ASSIGN_OR_RETURN(outcome, Deliver(entry));
-          Track(outcome, &aggregation_);
-          aggregation_paused = outcome == Outcome::kUnreachable;
-          break;
+          if (!aggregation_paused) deliveries.push_back(&entry);
+          continue;
         }
         default:
           continue;  // a kind of a later release: left for it
       }
       if (outcome == Outcome::kDone) ++done;
+    }
+    if (!deliveries.empty()) {
+      ASSIGN_OR_RETURN(DeliveryRound round, Deliver(deliveries));
+      done += round.done;
+      Track(round.outcome, &aggregation_);
+      aggregation_paused = round.outcome == Outcome::kUnreachable;
     }
     if (scoring_paused && aggregation_paused) return done;
     cursor = entries.back().seq;
@@ -172,29 +180,57 @@ absl::StatusOr<OutboxDispatcher::Outcome> OutboxDispatcher::Score(const OutboxEn
   return IsUnreachable(card.status()) ? Outcome::kUnreachable : Outcome::kRetryLater;
 }
 
-absl::StatusOr<OutboxDispatcher::Outcome> OutboxDispatcher::Deliver(const OutboxEntry& entry) {
-  const v1::OutboxRecord& record = entry.record;
-  absl::StatusOr<v1::StoredEvaluation> evaluation =
-      store_->GetEvaluation(record.uscc(), record.year(), record.version());
-  if (absl::IsNotFound(evaluation.status())) {
-    RETURN_IF_ERROR(store_->CompleteOutbox(entry.seq, nullptr));
-    return Outcome::kDone;
+absl::StatusOr<OutboxDispatcher::DeliveryRound> OutboxDispatcher::Deliver(
+    const std::vector<const OutboxEntry*>& entries) {
+  DeliveryRound round;
+  std::vector<EvaluationId> ids;
+  ids.reserve(entries.size());
+  for (const OutboxEntry* entry : entries) {
+    ids.push_back({entry->record.uscc(), entry->record.year(), entry->record.version()});
   }
-  if (!evaluation.ok()) return evaluation.status();
-  absl::StatusOr<v1::ApplyEvaluationResponse> applied = sink_->Deliver(ApplyRequestOf(*evaluation));
-  if (applied.ok()) {
-    RETURN_IF_ERROR(store_->CompleteOutbox(entry.seq, nullptr));
-    return Outcome::kDone;
+  ASSIGN_OR_RETURN(std::vector<std::optional<v1::StoredEvaluation>> evaluations,
+                   store_->GetEvaluations(ids));
+  // Records that outlived their version (never expected) are done too.
+  std::vector<uint64_t> completed;
+  std::vector<const OutboxEntry*> sent;
+  std::vector<v1::ApplyEvaluationRequest> requests;
+  sent.reserve(entries.size());
+  requests.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!evaluations[i].has_value()) {
+      completed.push_back(entries[i]->seq);
+      continue;
+    }
+    sent.push_back(entries[i]);
+    requests.push_back(ApplyRequestOf(*evaluations[i]));
   }
-  RETURN_IF_ERROR(Retry(entry, applied.status()));
-  if (IsUnreachable(applied.status())) return Outcome::kUnreachable;
-  // Aggregation refused this version (or failed on it): it is kept and
-  // retried, since dropping it would lose it from the rollups, but someone
-  // has to look.
-  std::cerr << "budget-ingestion: outbox: delivering " << record.uscc() << " " << record.year()
-            << " version " << record.version() << " to aggregation (attempt "
-            << record.attempts() + 1 << "): " << applied.status() << std::endl;
-  return Outcome::kRetryLater;
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
+  if (!requests.empty()) results = sink_->DeliverBatch(requests);
+  for (size_t i = 0; i < results.size() && i < sent.size(); ++i) {
+    if (results[i].ok()) completed.push_back(sent[i]->seq);
+  }
+  // The completions first, in one write: they are the work that was done.
+  RETURN_IF_ERROR(store_->CompleteOutboxBatch(completed));
+  round.done = static_cast<int>(completed.size());
+  for (size_t i = 0; i < results.size() && i < sent.size(); ++i) {
+    const absl::Status& error = results[i].status();
+    if (error.ok()) continue;
+    const OutboxEntry& entry = *sent[i];
+    RETURN_IF_ERROR(Retry(entry, error));
+    if (IsUnreachable(error)) {
+      // The items after it were not attempted: they wait for the target.
+      round.outcome = Outcome::kUnreachable;
+      break;
+    }
+    // Aggregation refused this version (or failed on it): it is kept and
+    // retried, since dropping it would lose it from the rollups, but someone
+    // has to look.
+    std::cerr << "budget-ingestion: outbox: delivering " << entry.record.uscc() << " "
+              << entry.record.year() << " version " << entry.record.version()
+              << " to aggregation (attempt " << entry.record.attempts() + 1
+              << "): " << error << std::endl;
+  }
+  return round;
 }
 
 }  // namespace ingestion

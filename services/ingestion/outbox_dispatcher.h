@@ -17,7 +17,9 @@
 //                               the record is removed only after the sink
 //                               says OK (at least once: a crash after the
 //                               reply delivers it again, which the receiver
-//                               ignores).
+//                               ignores). The due deliveries of each
+//                               page of the outbox go in one round: one
+//                               DeliverBatch, one write completing them.
 //
 // Failed attempts are retried with exponential backoff per record (Backoff,
 // capped at Options.max_backoff). Records are independent: the receiver
@@ -39,6 +41,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/ingestion/evaluation_sink.h"
@@ -58,8 +61,13 @@ class OutboxDispatcher {
     std::chrono::milliseconds max_backoff{30000};
     // How often the outbox is looked at without a Notify.
     std::chrono::milliseconds poll_interval{1000};
-    // Records read from the store at a time.
+    // Records read from the store at a time; also the most versions sent to
+    // aggregation in one round (one DeliverBatch).
     size_t batch_size = 256;
+    // After a Notify, when the last pass had less than a round's worth of
+    // work, how long to wait for more before the next pass, so that a
+    // trickle of submits still goes out in rounds. 0: at once.
+    std::chrono::milliseconds coalesce_delay{5};
     // The clock, in Unix milliseconds.
     std::function<int64_t()> clock = SystemUnixMillis;
   };
@@ -108,7 +116,15 @@ class OutboxDispatcher {
   };
 
   absl::StatusOr<Outcome> Score(const OutboxEntry& entry);
-  absl::StatusOr<Outcome> Deliver(const OutboxEntry& entry);
+  // What one round of deliveries came to: how many records were completed,
+  // and kUnreachable when the target could not be reached (else kDone).
+  struct DeliveryRound {
+    int done = 0;
+    Outcome outcome = Outcome::kDone;
+  };
+  // Delivers the versions of `entries` with one DeliverBatch, completes
+  // the delivered records in one write and retries the rest.
+  absl::StatusOr<DeliveryRound> Deliver(const std::vector<const OutboxEntry*>& entries);
   // Counts a failed attempt in the record and pushes its next one back.
   absl::Status Retry(const OutboxEntry& entry, const absl::Status& error);
   // Updates `target` after an attempt with `outcome`.
