@@ -108,12 +108,17 @@ class District {
 
   // Files version `version` of unit `i`, its figures moved by i and version.
   void Apply(size_t i, int32_t version) {
+    (void)aggregator_->ApplyEvaluation(Request(i, version));
+  }
+
+  // The delivery Apply makes.
+  v1::ApplyEvaluationRequest Request(size_t i, int32_t version) const {
     Figures f;
     f.executed_fen = 50'000'000 + static_cast<int64_t>(i) * 1000 + version;
     const v1::ScoreCardSummary score =
         MakeScore(7000 + static_cast<int32_t>((i * 37 + version) % 3000), v1::GRADE_GOOD, 9000,
                   v1::GRADE_EXCELLENT);
-    (void)aggregator_->ApplyEvaluation(MakeApply(MakePackage(units_[i], 2023, f), version, &score));
+    return MakeApply(MakePackage(units_[i], 2023, f), version, &score);
   }
 
   Aggregator& aggregator() { return *aggregator_; }
@@ -138,6 +143,36 @@ void BM_AggregationApplyNewVersion(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AggregationApplyNewVersion)->Unit(benchmark::kMicrosecond);
+
+// The same newer versions, state.range(0) per ApplyBatch (what the outbox
+// sends in a round: consecutive units, so they share departments and the
+// district). Compare items_per_second with BM_AggregationApplyNewVersion's
+// 1/time: the cost per version.
+void BM_AggregationApplyBatchNewVersions(benchmark::State& state) {
+  District district(10, 50);
+  const size_t batch = static_cast<size_t>(state.range(0));
+  int32_t version = 1;
+  size_t i = 0;
+  std::vector<v1::ApplyEvaluationRequest> requests;
+  std::vector<const v1::ApplyEvaluationRequest*> items;
+  for (auto _ : state) {
+    requests.clear();
+    for (size_t n = 0; n < batch; ++n) {
+      if (i == 0) ++version;
+      requests.push_back(district.Request(i, version));
+      i = (i + 1) % district.size();
+    }
+    items.clear();
+    for (const v1::ApplyEvaluationRequest& r : requests) items.push_back(&r);
+    auto results = district.aggregator().ApplyBatch(items);
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_AggregationApplyBatchNewVersions)
+    ->Arg(16)
+    ->Arg(256)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_AggregationGetRollupCached(benchmark::State& state) {
   District district(10, 50);
