@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -103,10 +104,12 @@ class Aggregator::TreeEditor {
 };
 
 // The rollups one batch of applies changes, each read from the mutation
-// once and kept here until Flush writes it once. Score extremes are taken
-// from the index (which the mutation holds, pending entries included) at
-// Flush, once per rollup whose scores changed: the index is the truth, and
-// nothing in the batch reads the extremes before then.
+// once and kept here until Flush writes it once. A rollup's extremes are
+// those of its score index (every commit keeps them so): a score added
+// moves them in memory; a score taken out that was an extreme (or any
+// doubt) has them read from the index (the mutation's, pending entries
+// included) at Flush, once per rollup. Nothing in the batch reads the
+// extremes before then.
 class Aggregator::RollupBuffer {
  public:
   // The rollup of (code, year) as the batch has it (zeros when none is
@@ -132,9 +135,39 @@ class Aggregator::RollupBuffer {
     return &it->second.rollup;
   }
 
-  // The score index of (code, year) changed: refresh the extremes at Flush.
-  void ScoresChanged(const std::string& code, int32_t year) {
-    entries_[std::make_pair(code, year)].scores_changed = true;
+  // A score (computed, self) left the index of (code, year) (`removed`)
+  // and/or entered it (`added`). Call after Get and after the rollup's sums
+  // (units.scored among them) took the change.
+  void ScoresChanged(const std::string& code, int32_t year,
+                     const std::optional<std::pair<int32_t, int32_t>>& removed,
+                     const std::optional<std::pair<int32_t, int32_t>>& added) {
+    Entry& entry = entries_[std::make_pair(code, year)];
+    v1::ScoreStats* stats[2] = {
+        entry.rollup.mutable_measures()->mutable_scores()->mutable_computed(),
+        entry.rollup.mutable_measures()->mutable_scores()->mutable_self()};
+    for (int k = 0; k < 2; ++k) {
+      if (entry.rescan[k]) continue;
+      v1::ScoreStats* s = stats[k];
+      // One index entry per score counted: none left once `removed` went
+      // out (a unit's own rollup, replaced by its next version).
+      if (removed.has_value() && s->count() == (added.has_value() ? 1 : 0)) {
+        s->clear_min_centipoints();
+        s->clear_max_centipoints();
+      } else if (removed.has_value()) {
+        const int32_t r = k == 0 ? removed->first : removed->second;
+        // Strictly between the extremes it cannot have been one of them.
+        if (!s->has_min_centipoints() || !s->has_max_centipoints() ||
+            r <= s->min_centipoints() || r >= s->max_centipoints()) {
+          entry.rescan[k] = true;
+          continue;
+        }
+      }
+      if (added.has_value()) {
+        const int32_t a = k == 0 ? added->first : added->second;
+        if (!s->has_min_centipoints() || a < s->min_centipoints()) s->set_min_centipoints(a);
+        if (!s->has_max_centipoints() || a > s->max_centipoints()) s->set_max_centipoints(a);
+      }
+    }
   }
 
   // Writes every rollup into `m`, in the order first read.
@@ -142,10 +175,12 @@ class Aggregator::RollupBuffer {
     for (const Key* key : order_) {
       Entry& entry = entries_[*key];
       v1::RollupMeasures* measures = entry.rollup.mutable_measures();
-      if (entry.scores_changed) {
-        for (auto [kind, stats] :
-             {std::make_pair(keys::kComputedScore, measures->mutable_scores()->mutable_computed()),
-              std::make_pair(keys::kSelfScore, measures->mutable_scores()->mutable_self())}) {
+      for (auto [kind, stats, rescan] :
+           {std::make_tuple(keys::kComputedScore, measures->mutable_scores()->mutable_computed(),
+                            entry.rescan[0]),
+            std::make_tuple(keys::kSelfScore, measures->mutable_scores()->mutable_self(),
+                            entry.rescan[1])}) {
+        if (rescan) {
           ASSIGN_OR_RETURN(auto extremes, m.ScoreExtremes(key->first, key->second, kind));
           if (extremes.has_value()) {
             stats->set_min_centipoints(extremes->first);
@@ -167,7 +202,8 @@ class Aggregator::RollupBuffer {
   using Key = std::pair<std::string, int32_t>;
   struct Entry {
     v1::Rollup rollup;
-    bool scores_changed = false;
+    // Whether the computed [0] and self [1] extremes are read at Flush.
+    bool rescan[2] = {false, false};
   };
   // std::map: the pointers Get hands out and order_ keeps stay valid.
   std::map<Key, Entry> entries_;
@@ -343,7 +379,10 @@ absl::Status Aggregator::Reroute(AggregationStore::Mutation& m, absl::string_vie
       scores_changed = true;
     }
     if (scores_changed && buffer != nullptr) {
-      buffer->ScoresChanged(code, year);
+      std::optional<std::pair<int32_t, int32_t>> removed, added;
+      if (in_before && before->scored) removed.emplace(before->computed, before->self);
+      if (in_after && after->scored) added.emplace(after->computed, after->self);
+      buffer->ScoresChanged(code, year, removed, added);
     } else if (scores_changed) {
       for (auto [kind, stats] :
            {std::make_pair(keys::kComputedScore, measures->mutable_scores()->mutable_computed()),
