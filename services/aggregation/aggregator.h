@@ -36,8 +36,9 @@
 //
 // Thread-safety: every method may be called from any thread. Changes are
 // serialized by one mutex (the read-modify-write of rollups needs it; an
-// apply costs one synced write); queries take no lock but a short one to
-// pick up the current tree and a snapshot.
+// apply costs one synced write, an ApplyBatch of many versions one too);
+// queries take no lock but a short one to pick up the current tree and a
+// snapshot.
 
 #include <cstdint>
 #include <functional>

@@ -13,6 +13,13 @@
 namespace budgetperf {
 namespace ingestion {
 
+namespace {
+
+// Versions per ApplyEvaluations call, well under the server's 10,000.
+constexpr size_t kMaxPerCall = 1000;
+
+}  // namespace
+
 bool IsUnreachable(const absl::Status& status) {
   return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
 }
@@ -69,45 +76,67 @@ absl::StatusOr<v1::ApplyEvaluationResponse> GrpcEvaluationSink::Deliver(
 
 std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> GrpcEvaluationSink::DeliverBatch(
     const std::vector<v1::ApplyEvaluationRequest>& requests) {
-  if (requests.empty()) return {};
-  if (no_batch_.load() || requests.size() == 1) return EvaluationSink::DeliverBatch(requests);
+  if (no_batch_.load() || requests.size() <= 1) return EvaluationSink::DeliverBatch(requests);
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
+  results.reserve(requests.size());
+  size_t begin = 0;
+  while (begin < requests.size()) {
+    size_t end = begin;
+    size_t bytes = 0;
+    do {
+      bytes += requests[end].ByteSizeLong();
+      ++end;
+    } while (end < requests.size() && end - begin < kMaxPerCall &&
+             bytes + requests[end].ByteSizeLong() <= options_.max_batch_bytes);
+    const size_t before = results.size();
+    if (!DeliverChunk(requests, begin, end, &results)) {
+      // An aggregation server from before ApplyEvaluations: one at a time.
+      no_batch_.store(true);
+      std::vector<v1::ApplyEvaluationRequest> rest(requests.begin() + begin, requests.end());
+      for (auto& one : EvaluationSink::DeliverBatch(rest)) results.push_back(std::move(one));
+      return results;
+    }
+    // Stopped short: the server became unreachable.
+    if (results.size() - before < end - begin) return results;
+    begin = end;
+  }
+  return results;
+}
+
+bool GrpcEvaluationSink::DeliverChunk(
+    const std::vector<v1::ApplyEvaluationRequest>& requests, size_t begin, size_t end,
+    std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>* results) {
   v1::ApplyEvaluationsRequest batch;
-  batch.mutable_evaluations()->Reserve(static_cast<int>(requests.size()));
-  for (const v1::ApplyEvaluationRequest& request : requests) *batch.add_evaluations() = request;
+  batch.mutable_evaluations()->Reserve(static_cast<int>(end - begin));
+  for (size_t i = begin; i < end; ++i) *batch.add_evaluations() = requests[i];
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
   v1::ApplyEvaluationsResponse response;
   const grpc::Status status = stub_->ApplyEvaluations(&context, batch, &response);
-  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-    // An aggregation server from before ApplyEvaluations: one at a time.
-    no_batch_.store(true);
-    return EvaluationSink::DeliverBatch(requests);
-  }
-  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) return false;
   if (!status.ok()) {
     const absl::Status error = FromGrpcStatus(status);
     // Unreachable: one attempt, as one Deliver would have made. Anything
     // else was an answer about every item.
-    results.assign(IsUnreachable(error) ? 1 : requests.size(), error);
-    return results;
+    results->insert(results->end(), IsUnreachable(error) ? 1 : end - begin, error);
+    return true;
   }
-  if (response.results_size() != static_cast<int>(requests.size())) {
-    results.assign(requests.size(),
-                   absl::InternalError(absl::StrCat("ApplyEvaluations answered ",
-                                                    response.results_size(), " results for ",
-                                                    requests.size(), " evaluations")));
-    return results;
+  if (response.results_size() != static_cast<int>(end - begin)) {
+    results->insert(results->end(), end - begin,
+                    absl::InternalError(absl::StrCat("ApplyEvaluations answered ",
+                                                     response.results_size(), " results for ",
+                                                     end - begin, " evaluations")));
+    return true;
   }
-  results.reserve(requests.size());
   for (v1::ApplyEvaluationResult& result : *response.mutable_results()) {
     if (result.error_code() != 0) {
-      results.push_back(absl::Status(static_cast<absl::StatusCode>(result.error_code()),
-                                     result.error_message()));
+      results->push_back(absl::Status(static_cast<absl::StatusCode>(result.error_code()),
+                                      result.error_message()));
     } else {
-      results.push_back(std::move(*result.mutable_applied()));
+      results->push_back(std::move(*result.mutable_applied()));
     }
   }
-  return results;
+  return true;
 }
 
 }  // namespace ingestion

@@ -69,6 +69,10 @@ class GrpcEvaluationSink final : public EvaluationSink {
     std::chrono::milliseconds deadline{5000};
     // Largest request sent (a package is at most 4 MiB).
     int max_message_bytes = 16 * 1024 * 1024;
+    // A round is split into ApplyEvaluations calls of about this many bytes
+    // at most, well under both sides' message limits (one larger version
+    // goes alone).
+    size_t max_batch_bytes = 4 * 1024 * 1024;
   };
 
   // Creates the channel; connecting is lazy, so this succeeds whether or not
@@ -78,12 +82,18 @@ class GrpcEvaluationSink final : public EvaluationSink {
   absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
       const v1::ApplyEvaluationRequest& request) override;
 
-  // One ApplyEvaluations call; one ApplyEvaluation per item (from then on)
-  // when the server is older and answers UNIMPLEMENTED.
+  // ApplyEvaluations calls of at most max_batch_bytes each; one
+  // ApplyEvaluation per item (from then on) when the server is older and
+  // answers UNIMPLEMENTED.
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
       const std::vector<v1::ApplyEvaluationRequest>& requests) override;
 
  private:
+  // One ApplyEvaluations call for requests[begin, end); false (nothing
+  // appended) when the server has no such call.
+  bool DeliverChunk(const std::vector<v1::ApplyEvaluationRequest>& requests, size_t begin,
+                    size_t end, std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>* results);
+
   Options options_;
   std::unique_ptr<v1::AggregationService::Stub> stub_;
   // Set once the server answered ApplyEvaluations with UNIMPLEMENTED.

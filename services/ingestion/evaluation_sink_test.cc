@@ -114,6 +114,24 @@ TEST(GrpcEvaluationSinkTest, ARoundIsOneApplyEvaluationsCall) {
   EXPECT_TRUE(sink.DeliverBatch({}).empty());
 }
 
+TEST(GrpcEvaluationSinkTest, ALargeRoundIsSplitByBytes) {
+  FakeAggregation fake(/*batch=*/true);
+  auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
+  ASSERT_TRUE(server.ok()) << server.status();
+  GrpcEvaluationSink::Options options = SinkOptions((*server)->address());
+  std::vector<v1::ApplyEvaluationRequest> requests = Versions({1, 2, 3, 4, 5});
+  for (auto& r : requests) r.mutable_package()->mutable_unit()->set_name(std::string(1000, 'x'));
+  options.max_batch_bytes = 2500;  // two versions per call
+  GrpcEvaluationSink sink(options);
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results = sink.DeliverBatch(requests);
+  ASSERT_EQ(results.size(), 5u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status();
+    EXPECT_EQ(results[i]->applied_version(), static_cast<int>(i + 1));
+  }
+  EXPECT_EQ(fake.batch_calls(), 3);
+}
+
 TEST(GrpcEvaluationSinkTest, AnOlderServerGetsOneCallPerVersion) {
   FakeAggregation fake(/*batch=*/false);
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
