@@ -50,6 +50,19 @@ v1::ApplyEvaluationRequest ApplyRequestOf(const v1::StoredEvaluation& evaluation
   return request;
 }
 
+v1::ApplyEvaluationRequest ApplyRequestOf(v1::StoredEvaluation&& evaluation) {
+  v1::ApplyEvaluationRequest request;
+  // Swapped, not copied: both are on the heap, so only pointers move.
+  request.mutable_package()->Swap(evaluation.mutable_package());
+  request.set_version(evaluation.version());
+  request.set_submitted_at_unix_ms(evaluation.submitted_at_unix_ms());
+  if (ScoringStatusOf(evaluation) == v1::SCORED && evaluation.has_scorecard()) {
+    request.mutable_score()->Swap(evaluation.mutable_scorecard()->mutable_summary());
+  }
+  request.mutable_findings()->Swap(evaluation.mutable_findings());
+  return request;
+}
+
 GrpcEvaluationSink::GrpcEvaluationSink(Options options) : options_(std::move(options)) {
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(options_.max_message_bytes);

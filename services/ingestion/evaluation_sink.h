@@ -57,6 +57,9 @@ bool IsUnreachable(const absl::Status& status);
 // its findings, and its scorecard's summary once scoring_status is SCORED
 // (whatever the headline status says).
 v1::ApplyEvaluationRequest ApplyRequestOf(const v1::StoredEvaluation& evaluation);
+// The same, taking the package and findings out of `evaluation` rather than
+// copying them (a round of deliveries builds hundreds).
+v1::ApplyEvaluationRequest ApplyRequestOf(v1::StoredEvaluation&& evaluation);
 
 // Calls AggregationService.ApplyEvaluation at an address over one shared
 // channel.

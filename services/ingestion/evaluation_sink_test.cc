@@ -13,6 +13,7 @@
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "common/server/grpc_server.h"
 #include "gtest/gtest.h"
+#include "services/ingestion/evaluation_status.h"
 
 namespace budgetperf {
 namespace ingestion {
@@ -101,6 +102,24 @@ void ExpectAppliedExceptVersionZero(
   EXPECT_TRUE(absl::IsInvalidArgument(results[1].status())) << results[1].status();
   ASSERT_TRUE(results[2].ok()) << results[2].status();
   EXPECT_EQ(results[2]->applied_version(), 3);
+}
+
+TEST(ApplyRequestOfTest, TakingTheEvaluationGivesTheSameRequestAsCopying) {
+  for (v1::EvaluationStatus scoring : {v1::SCORED, v1::SCORING_PENDING}) {
+    v1::StoredEvaluation stored;
+    stored.mutable_package()->mutable_unit()->set_uscc("12430602MB0000001X");
+    stored.mutable_package()->set_year(2023);
+    stored.set_version(3);
+    stored.set_submitted_at_unix_ms(1'700'000'000'123);
+    stored.mutable_scorecard()->mutable_summary()->set_graded_centipoints(8750);
+    stored.add_findings()->set_rule_id("R1");
+    SetScoringStatus(&stored, scoring);
+    const v1::ApplyEvaluationRequest copied = ApplyRequestOf(stored);
+    const v1::ApplyEvaluationRequest taken = ApplyRequestOf(std::move(stored));
+    EXPECT_EQ(taken.SerializeAsString(), copied.SerializeAsString());
+    EXPECT_EQ(taken.has_score(), scoring == v1::SCORED);
+    EXPECT_EQ(taken.findings_size(), 1);
+  }
 }
 
 TEST(GrpcEvaluationSinkTest, ARoundIsOneApplyEvaluationsCall) {

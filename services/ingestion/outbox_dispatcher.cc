@@ -202,7 +202,7 @@ absl::StatusOr<OutboxDispatcher::DeliveryRound> OutboxDispatcher::Deliver(
       continue;
     }
     sent.push_back(entries[i]);
-    requests.push_back(ApplyRequestOf(*evaluations[i]));
+    requests.push_back(ApplyRequestOf(*std::move(evaluations[i])));
   }
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
   if (!requests.empty()) results = sink_->DeliverBatch(requests);
