@@ -16,11 +16,8 @@ absl::StatusOr<v1::ApplyEvaluationResponse> InProcessEvaluationSink::Deliver(
 }
 
 std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> InProcessEvaluationSink::DeliverBatch(
-    const std::vector<v1::ApplyEvaluationRequest>& requests) {
-  std::vector<const v1::ApplyEvaluationRequest*> items;
-  items.reserve(requests.size());
-  for (const v1::ApplyEvaluationRequest& request : requests) items.push_back(&request);
-  absl::StatusOr<std::vector<Aggregator::ApplyResult>> results = aggregator_->ApplyBatch(items);
+    const std::vector<const v1::ApplyEvaluationRequest*>& requests) {
+  absl::StatusOr<std::vector<Aggregator::ApplyResult>> results = aggregator_->ApplyBatch(requests);
   if (!results.ok()) {
     // The store failed the whole round: every item gets its error.
     return std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>(requests.size(),

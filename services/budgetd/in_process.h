@@ -39,7 +39,7 @@ class InProcessEvaluationSink final : public ingestion::EvaluationSink {
   absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
       const v1::ApplyEvaluationRequest& request) override;
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
-      const std::vector<v1::ApplyEvaluationRequest>& requests) override;
+      const std::vector<const v1::ApplyEvaluationRequest*>& requests) override;
 
  private:
   Aggregator* aggregator_;  // not owned

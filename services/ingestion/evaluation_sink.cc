@@ -25,11 +25,11 @@ bool IsUnreachable(const absl::Status& status) {
 }
 
 std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> EvaluationSink::DeliverBatch(
-    const std::vector<v1::ApplyEvaluationRequest>& requests) {
+    const std::vector<const v1::ApplyEvaluationRequest*>& requests) {
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
   results.reserve(requests.size());
-  for (const v1::ApplyEvaluationRequest& request : requests) {
-    results.push_back(Deliver(request));
+  for (const v1::ApplyEvaluationRequest* request : requests) {
+    results.push_back(Deliver(*request));
     // The rest would fail the same way.
     if (IsUnreachable(results.back().status())) break;
   }
@@ -50,17 +50,14 @@ v1::ApplyEvaluationRequest ApplyRequestOf(const v1::StoredEvaluation& evaluation
   return request;
 }
 
-v1::ApplyEvaluationRequest ApplyRequestOf(v1::StoredEvaluation&& evaluation) {
-  v1::ApplyEvaluationRequest request;
-  // Swapped, not copied: both are on the heap, so only pointers move.
-  request.mutable_package()->Swap(evaluation.mutable_package());
-  request.set_version(evaluation.version());
-  request.set_submitted_at_unix_ms(evaluation.submitted_at_unix_ms());
-  if (ScoringStatusOf(evaluation) == v1::SCORED && evaluation.has_scorecard()) {
-    request.mutable_score()->Swap(evaluation.mutable_scorecard()->mutable_summary());
+void TakeApplyRequest(v1::StoredEvaluation* evaluation, v1::ApplyEvaluationRequest* request) {
+  request->mutable_package()->Swap(evaluation->mutable_package());
+  request->set_version(evaluation->version());
+  request->set_submitted_at_unix_ms(evaluation->submitted_at_unix_ms());
+  if (ScoringStatusOf(*evaluation) == v1::SCORED && evaluation->has_scorecard()) {
+    request->mutable_score()->Swap(evaluation->mutable_scorecard()->mutable_summary());
   }
-  request.mutable_findings()->Swap(evaluation.mutable_findings());
-  return request;
+  request->mutable_findings()->Swap(evaluation->mutable_findings());
 }
 
 GrpcEvaluationSink::GrpcEvaluationSink(Options options) : options_(std::move(options)) {
@@ -88,7 +85,7 @@ absl::StatusOr<v1::ApplyEvaluationResponse> GrpcEvaluationSink::Deliver(
 }
 
 std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> GrpcEvaluationSink::DeliverBatch(
-    const std::vector<v1::ApplyEvaluationRequest>& requests) {
+    const std::vector<const v1::ApplyEvaluationRequest*>& requests) {
   if (no_batch_.load() || requests.size() <= 1) return EvaluationSink::DeliverBatch(requests);
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
   results.reserve(requests.size());
@@ -97,15 +94,16 @@ std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> GrpcEvaluationSink::Del
     size_t end = begin;
     size_t bytes = 0;
     do {
-      bytes += requests[end].ByteSizeLong();
+      bytes += requests[end]->ByteSizeLong();
       ++end;
     } while (end < requests.size() && end - begin < kMaxPerCall &&
-             bytes + requests[end].ByteSizeLong() <= options_.max_batch_bytes);
+             bytes + requests[end]->ByteSizeLong() <= options_.max_batch_bytes);
     const size_t before = results.size();
     if (!DeliverChunk(requests, begin, end, &results)) {
       // An aggregation server from before ApplyEvaluations: one at a time.
       no_batch_.store(true);
-      std::vector<v1::ApplyEvaluationRequest> rest(requests.begin() + begin, requests.end());
+      std::vector<const v1::ApplyEvaluationRequest*> rest(requests.begin() + begin,
+                                                          requests.end());
       for (auto& one : EvaluationSink::DeliverBatch(rest)) results.push_back(std::move(one));
       return results;
     }
@@ -117,11 +115,11 @@ std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> GrpcEvaluationSink::Del
 }
 
 bool GrpcEvaluationSink::DeliverChunk(
-    const std::vector<v1::ApplyEvaluationRequest>& requests, size_t begin, size_t end,
+    const std::vector<const v1::ApplyEvaluationRequest*>& requests, size_t begin, size_t end,
     std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>* results) {
   v1::ApplyEvaluationsRequest batch;
   batch.mutable_evaluations()->Reserve(static_cast<int>(end - begin));
-  for (size_t i = begin; i < end; ++i) *batch.add_evaluations() = requests[i];
+  for (size_t i = begin; i < end; ++i) *batch.add_evaluations() = *requests[i];
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + options_.deadline);
   v1::ApplyEvaluationsResponse response;

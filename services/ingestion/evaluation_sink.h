@@ -46,7 +46,7 @@ class EvaluationSink {
   // unreachable, the last result then UNAVAILABLE or DEADLINE_EXCEEDED and
   // the items after it not attempted. This default calls Deliver for each.
   virtual std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
-      const std::vector<v1::ApplyEvaluationRequest>& requests);
+      const std::vector<const v1::ApplyEvaluationRequest*>& requests);
 };
 
 // Whether a delivery error means the receiver cannot be reached (stop
@@ -57,9 +57,10 @@ bool IsUnreachable(const absl::Status& status);
 // its findings, and its scorecard's summary once scoring_status is SCORED
 // (whatever the headline status says).
 v1::ApplyEvaluationRequest ApplyRequestOf(const v1::StoredEvaluation& evaluation);
-// The same, taking the package and findings out of `evaluation` rather than
-// copying them (a round of deliveries builds hundreds).
-v1::ApplyEvaluationRequest ApplyRequestOf(v1::StoredEvaluation&& evaluation);
+// The same, written to `request`, taking the package and findings out of
+// `evaluation` rather than copying them (a round of deliveries builds
+// hundreds): on the same arena only pointers move.
+void TakeApplyRequest(v1::StoredEvaluation* evaluation, v1::ApplyEvaluationRequest* request);
 
 // Calls AggregationService.ApplyEvaluation at an address over one shared
 // channel.
@@ -89,12 +90,12 @@ class GrpcEvaluationSink final : public EvaluationSink {
   // ApplyEvaluation per item (from then on) when the server is older and
   // answers UNIMPLEMENTED.
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
-      const std::vector<v1::ApplyEvaluationRequest>& requests) override;
+      const std::vector<const v1::ApplyEvaluationRequest*>& requests) override;
 
  private:
   // One ApplyEvaluations call for requests[begin, end); false (nothing
   // appended) when the server has no such call.
-  bool DeliverChunk(const std::vector<v1::ApplyEvaluationRequest>& requests, size_t begin,
+  bool DeliverChunk(const std::vector<const v1::ApplyEvaluationRequest*>& requests, size_t begin,
                     size_t end, std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>* results);
 
   Options options_;

@@ -94,6 +94,13 @@ std::vector<v1::ApplyEvaluationRequest> Versions(std::vector<int> versions) {
   return out;
 }
 
+std::vector<const v1::ApplyEvaluationRequest*> Pointers(
+    const std::vector<v1::ApplyEvaluationRequest>& requests) {
+  std::vector<const v1::ApplyEvaluationRequest*> out;
+  for (const auto& r : requests) out.push_back(&r);
+  return out;
+}
+
 void ExpectAppliedExceptVersionZero(
     const std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>& results) {
   ASSERT_EQ(results.size(), 3u);
@@ -104,7 +111,7 @@ void ExpectAppliedExceptVersionZero(
   EXPECT_EQ(results[2]->applied_version(), 3);
 }
 
-TEST(ApplyRequestOfTest, TakingTheEvaluationGivesTheSameRequestAsCopying) {
+TEST(ApplyRequestOfTest, TakeApplyRequestGivesTheSameRequestAsCopying) {
   for (v1::EvaluationStatus scoring : {v1::SCORED, v1::SCORING_PENDING}) {
     v1::StoredEvaluation stored;
     stored.mutable_package()->mutable_unit()->set_uscc("12430602MB0000001X");
@@ -115,10 +122,14 @@ TEST(ApplyRequestOfTest, TakingTheEvaluationGivesTheSameRequestAsCopying) {
     stored.add_findings()->set_rule_id("R1");
     SetScoringStatus(&stored, scoring);
     const v1::ApplyEvaluationRequest copied = ApplyRequestOf(stored);
-    const v1::ApplyEvaluationRequest taken = ApplyRequestOf(std::move(stored));
-    EXPECT_EQ(taken.SerializeAsString(), copied.SerializeAsString());
-    EXPECT_EQ(taken.has_score(), scoring == v1::SCORED);
-    EXPECT_EQ(taken.findings_size(), 1);
+    google::protobuf::Arena arena;
+    auto* on_arena = google::protobuf::Arena::CreateMessage<v1::StoredEvaluation>(&arena);
+    *on_arena = stored;
+    auto* taken = google::protobuf::Arena::CreateMessage<v1::ApplyEvaluationRequest>(&arena);
+    TakeApplyRequest(on_arena, taken);
+    EXPECT_EQ(taken->SerializeAsString(), copied.SerializeAsString());
+    EXPECT_EQ(taken->has_score(), scoring == v1::SCORED);
+    EXPECT_EQ(taken->findings_size(), 1);
   }
 }
 
@@ -127,7 +138,8 @@ TEST(GrpcEvaluationSinkTest, ARoundIsOneApplyEvaluationsCall) {
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
   ASSERT_TRUE(server.ok()) << server.status();
   GrpcEvaluationSink sink(SinkOptions((*server)->address()));
-  ExpectAppliedExceptVersionZero(sink.DeliverBatch(Versions({1, 0, 3})));
+  const std::vector<v1::ApplyEvaluationRequest> versions = Versions({1, 0, 3});
+  ExpectAppliedExceptVersionZero(sink.DeliverBatch(Pointers(versions)));
   EXPECT_EQ(fake.batch_calls(), 1);
   EXPECT_EQ(fake.single_calls(), 0);
   EXPECT_TRUE(sink.DeliverBatch({}).empty());
@@ -142,7 +154,7 @@ TEST(GrpcEvaluationSinkTest, ALargeRoundIsSplitByBytes) {
   for (auto& r : requests) r.mutable_package()->mutable_unit()->set_name(std::string(1000, 'x'));
   options.max_batch_bytes = 2500;  // two versions per call
   GrpcEvaluationSink sink(options);
-  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results = sink.DeliverBatch(requests);
+  std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results = sink.DeliverBatch(Pointers(requests));
   ASSERT_EQ(results.size(), 5u);
   for (size_t i = 0; i < results.size(); ++i) {
     ASSERT_TRUE(results[i].ok()) << results[i].status();
@@ -156,10 +168,11 @@ TEST(GrpcEvaluationSinkTest, AnOlderServerGetsOneCallPerVersion) {
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
   ASSERT_TRUE(server.ok()) << server.status();
   GrpcEvaluationSink sink(SinkOptions((*server)->address()));
-  ExpectAppliedExceptVersionZero(sink.DeliverBatch(Versions({1, 0, 3})));
+  const std::vector<v1::ApplyEvaluationRequest> versions = Versions({1, 0, 3});
+  ExpectAppliedExceptVersionZero(sink.DeliverBatch(Pointers(versions)));
   EXPECT_EQ(fake.single_calls(), 3);
   // Remembered: the next round goes one by one at once.
-  ExpectAppliedExceptVersionZero(sink.DeliverBatch(Versions({1, 0, 3})));
+  ExpectAppliedExceptVersionZero(sink.DeliverBatch(Pointers(versions)));
   EXPECT_EQ(fake.single_calls(), 6);
   EXPECT_EQ(fake.batch_calls(), 0);
 }
@@ -174,7 +187,7 @@ TEST(GrpcEvaluationSinkTest, AnUnreachableServerCostsOneAttempt) {
   }  // stopped: nobody listens there now
   GrpcEvaluationSink sink(SinkOptions("127.0.0.1:" + std::to_string(port)));
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results =
-      sink.DeliverBatch(Versions({1, 2, 3}));
+      sink.DeliverBatch(Pointers(Versions({1, 2, 3})));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_TRUE(IsUnreachable(results[0].status())) << results[0].status();
 }

@@ -257,8 +257,8 @@ absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
   return out;
 }
 
-absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> IngestionStore::GetEvaluations(
-    absl::Span<const EvaluationId> ids) const {
+absl::StatusOr<std::vector<v1::StoredEvaluation*>> IngestionStore::GetEvaluations(
+    absl::Span<const EvaluationId> ids, google::protobuf::Arena* arena) const {
   std::vector<std::string> keys;
   keys.reserve(ids.size());
   for (const EvaluationId& id : ids) {
@@ -271,14 +271,15 @@ absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> IngestionStore:
     db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
                   key_slices.data(), values.data(), statuses.data());
   }
-  std::vector<std::optional<v1::StoredEvaluation>> out(ids.size());
+  std::vector<v1::StoredEvaluation*> out(ids.size(), nullptr);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
     if (!statuses[i].ok()) return FromRocks(statuses[i], "reading evaluations");
-    absl::StatusOr<v1::StoredEvaluation> e =
-        ParseStored<v1::StoredEvaluation>(values[i], "evaluation");
-    if (!e.ok()) return e.status();
-    out[i] = *std::move(e);
+    auto* e = google::protobuf::Arena::CreateMessage<v1::StoredEvaluation>(arena);
+    if (!e->ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
+      return absl::DataLossError("cannot parse the stored evaluation");
+    }
+    out[i] = e;
   }
   return out;
 }

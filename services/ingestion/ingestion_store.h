@@ -54,6 +54,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "budgetperf/v1/ingestion.pb.h"
+#include "google/protobuf/arena.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -189,10 +190,11 @@ class IngestionStore {
   absl::StatusOr<std::vector<std::string>> GetEvaluationBytes(
       absl::Span<const EvaluationId> ids) const;
 
-  // The versions `ids` name, in their order, read with one MultiGet; nullopt
-  // for one never stored (the outbox's deliveries of one round).
-  absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> GetEvaluations(
-      absl::Span<const EvaluationId> ids) const;
+  // The versions `ids` name, in their order, read with one MultiGet and
+  // parsed onto `arena` (not null; the outbox's deliveries of one round are
+  // freed at once with it); nullptr for one never stored.
+  absl::StatusOr<std::vector<v1::StoredEvaluation*>> GetEvaluations(
+      absl::Span<const EvaluationId> ids, google::protobuf::Arena* arena) const;
   // Every version of (uscc, year), oldest first; empty if none.
   absl::StatusOr<std::vector<v1::StoredEvaluation>> ListVersions(absl::string_view uscc,
                                                                  int32_t year) const;

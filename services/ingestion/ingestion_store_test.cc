@@ -1,7 +1,6 @@
 #include "services/ingestion/ingestion_store.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -339,18 +338,19 @@ TEST_F(IngestionStoreTest, GetEvaluationsReadsManyAndMarksTheMissing) {
   ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2024, 1)).ok());
   const std::string u1 = TestUscc(1), u2 = TestUscc(2);
   const std::vector<EvaluationId> ids = {{u2, 2024, 1}, {u1, 2023, 3}, {u1, 2023, 1}};
-  absl::StatusOr<std::vector<std::optional<v1::StoredEvaluation>>> read =
-      store_->GetEvaluations(ids);
+  google::protobuf::Arena arena;
+  absl::StatusOr<std::vector<v1::StoredEvaluation*>> read = store_->GetEvaluations(ids, &arena);
   ASSERT_TRUE(read.ok()) << read.status();
   ASSERT_EQ(read->size(), 3u);
-  ASSERT_TRUE((*read)[0].has_value());
+  ASSERT_NE((*read)[0], nullptr);
+  EXPECT_EQ((*read)[0]->GetArena(), &arena);
   EXPECT_EQ((*read)[0]->package().unit().uscc(), u2);
-  EXPECT_FALSE((*read)[1].has_value());  // never stored
-  ASSERT_TRUE((*read)[2].has_value());
+  EXPECT_EQ((*read)[1], nullptr);  // never stored
+  ASSERT_NE((*read)[2], nullptr);
   EXPECT_EQ((*read)[2]->version(), 1);
   EXPECT_EQ((*read)[2]->SerializeAsString(),
             store_->GetEvaluation(u1, 2023, 1)->SerializeAsString());
-  EXPECT_THAT(*store_->GetEvaluations({}), IsEmpty());
+  EXPECT_THAT(*store_->GetEvaluations({}, &arena), IsEmpty());
 }
 
 TEST_F(IngestionStoreTest, CompleteOutboxBatchRemovesExactlyTheGivenRecords) {

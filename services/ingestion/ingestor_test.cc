@@ -116,7 +116,7 @@ class FakeSink : public EvaluationSink {
   }
 
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
-      const std::vector<v1::ApplyEvaluationRequest>& requests) override {
+      const std::vector<const v1::ApplyEvaluationRequest*>& requests) override {
     {
       std::lock_guard<std::mutex> lock(mu_);
       rounds_.push_back(requests.size());

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -188,21 +187,26 @@ absl::StatusOr<OutboxDispatcher::DeliveryRound> OutboxDispatcher::Deliver(
   for (const OutboxEntry* entry : entries) {
     ids.push_back({entry->record.uscc(), entry->record.year(), entry->record.version()});
   }
-  ASSIGN_OR_RETURN(std::vector<std::optional<v1::StoredEvaluation>> evaluations,
-                   store_->GetEvaluations(ids));
+  // The round's versions and requests live on one arena: the packages move
+  // into the requests by pointer, and all of it is freed at once.
+  google::protobuf::Arena arena;
+  ASSIGN_OR_RETURN(std::vector<v1::StoredEvaluation*> evaluations,
+                   store_->GetEvaluations(ids, &arena));
   // Records that outlived their version (never expected) are done too.
   std::vector<uint64_t> completed;
   std::vector<const OutboxEntry*> sent;
-  std::vector<v1::ApplyEvaluationRequest> requests;
+  std::vector<const v1::ApplyEvaluationRequest*> requests;
   sent.reserve(entries.size());
   requests.reserve(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!evaluations[i].has_value()) {
+    if (evaluations[i] == nullptr) {
       completed.push_back(entries[i]->seq);
       continue;
     }
     sent.push_back(entries[i]);
-    requests.push_back(ApplyRequestOf(*std::move(evaluations[i])));
+    auto* request = google::protobuf::Arena::CreateMessage<v1::ApplyEvaluationRequest>(&arena);
+    TakeApplyRequest(evaluations[i], request);
+    requests.push_back(request);
   }
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results;
   if (!requests.empty()) results = sink_->DeliverBatch(requests);
