@@ -56,8 +56,10 @@ rss() { awk '/VmHWM/ {print $2 " kB peak, "} /VmRSS/ {print $2 " kB now"}' "/pro
     sleep 0.5
   done
   echo "delivered to aggregation: ${filed:-0} of $expected packages, $(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $start}") s after the load ended"
+  echo "budgetd memory after delivery: $(rss)"
   echo '```'
   "$BIN/budgetctl" --server="$ADDR" --timeout=600 org import "$work/org.csv" > /dev/null
+  org_import_rss=$(rss)
   echo
   echo "## Submit, GetRollup, Drilldown against the echo baseline"
   echo
@@ -66,6 +68,8 @@ rss() { awk '/VmHWM/ {print $2 " kB peak, "} /VmRSS/ {print $2 " kB now"}' "/pro
     "$BIN/budget-loadgen" --target="$ADDR" --workload=$workload --concurrency="$CONCURRENCY" \
         --duration="$DURATION" --echo | tee "$work/$workload.txt"
   done
+  echo "budgetd memory after the org import: $org_import_rss"
+  echo "budgetd memory after the query runs: $(rss)"
   echo '```'
   echo
   echo "## GetRollup and Drilldown latency at half the echo's rate"
@@ -102,6 +106,6 @@ rss() { awk '/VmHWM/ {print $2 " kB peak, "} /VmRSS/ {print $2 " kB now"}' "/pro
   set -e
   # Exit 1 means error-severity findings: the generator plants anomalies.
   echo "budget-audit over $expected units: $(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $start}") s (exit $code: 0 clean, 1 error findings, 2 failed)"
-  echo "budgetd memory at the end: $(rss)"
+  echo "budgetd memory after the audit: $(rss)"
   echo '```'
 } | tee "$OUT"
