@@ -231,7 +231,7 @@ absl::StatusOr<v1::StoredEvaluation> IngestionStore::GetEvaluation(absl::string_
   return ParseStored<v1::StoredEvaluation>(value, "evaluation");
 }
 
-absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
+IngestionStore::EvaluationReads IngestionStore::MultiGetEvaluations(
     absl::Span<const EvaluationId> ids) const {
   std::vector<std::string> keys;
   keys.reserve(ids.size());
@@ -239,10 +239,19 @@ absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
     keys.push_back(store_keys::EvaluationKey(id.uscc, id.year, id.version));
   }
   std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> values(ids.size());
-  std::vector<rocksdb::Status> statuses(ids.size());
-  db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
-                key_slices.data(), values.data(), statuses.data());
+  EvaluationReads reads;
+  reads.values.resize(ids.size());
+  reads.statuses.resize(ids.size());
+  if (!ids.empty()) {
+    db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
+                  key_slices.data(), reads.values.data(), reads.statuses.data());
+  }
+  return reads;
+}
+
+absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
+    absl::Span<const EvaluationId> ids) const {
+  auto [values, statuses] = MultiGetEvaluations(ids);
   std::vector<std::string> out;
   out.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -259,18 +268,7 @@ absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
 
 absl::StatusOr<std::vector<v1::StoredEvaluation*>> IngestionStore::GetEvaluations(
     absl::Span<const EvaluationId> ids, google::protobuf::Arena* arena) const {
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const EvaluationId& id : ids) {
-    keys.push_back(store_keys::EvaluationKey(id.uscc, id.year, id.version));
-  }
-  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> values(ids.size());
-  std::vector<rocksdb::Status> statuses(ids.size());
-  if (!ids.empty()) {
-    db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
-                  key_slices.data(), values.data(), statuses.data());
-  }
+  auto [values, statuses] = MultiGetEvaluations(ids);
   std::vector<v1::StoredEvaluation*> out(ids.size(), nullptr);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;

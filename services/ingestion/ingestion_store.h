@@ -55,6 +55,8 @@
 #include "absl/types/span.h"
 #include "budgetperf/v1/ingestion.pb.h"
 #include "google/protobuf/arena.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/status.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -249,6 +251,13 @@ class IngestionStore {
  private:
   IngestionStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
                  bool durable, uint64_t next_outbox_seq);
+
+  // One MultiGet over the evaluations of `ids`; values and statuses in order.
+  struct EvaluationReads {
+    std::vector<rocksdb::PinnableSlice> values;
+    std::vector<rocksdb::Status> statuses;
+  };
+  EvaluationReads MultiGetEvaluations(absl::Span<const EvaluationId> ids) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   // Indexed by ColumnFamily; owned (destroyed before db_).
