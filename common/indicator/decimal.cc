@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
+#include "common/numeric/checked_math.h"
 
 namespace budgetperf {
 namespace {
@@ -18,7 +19,6 @@ namespace {
 // __extension__ keeps -Wpedantic quiet: GCC and Clang both provide 128-bit
 // integers, which is all the headroom exact decimal products need.
 __extension__ typedef __int128 Int128;
-__extension__ typedef unsigned __int128 Uint128;
 
 // 2^63, the magnitude of INT64_MIN, as an unsigned value.
 constexpr uint64_t kInt64MinMagnitude = uint64_t{1} << 63;
@@ -32,83 +32,6 @@ Int128 Pow10(int64_t exponent) {
 }
 
 int Sign(int64_t v) { return (v > 0) - (v < 0); }
-
-Uint128 Magnitude(Int128 v) {
-  return v < 0 ? static_cast<Uint128>(-v) : static_cast<Uint128>(v);
-}
-
-// A 256-bit unsigned integer, just wide enough for the product of two values
-// below 2^127.
-struct Uint256 {
-  Uint128 hi = 0;
-  Uint128 lo = 0;
-};
-
-Uint256 Multiply(Uint128 x, Uint128 y) {
-  const Uint128 kMask64 = (Uint128{1} << 64) - 1;
-  const Uint128 x0 = x & kMask64, x1 = x >> 64;
-  const Uint128 y0 = y & kMask64, y1 = y >> 64;
-  const Uint128 p00 = x0 * y0;
-  const Uint128 p01 = x0 * y1;
-  const Uint128 p10 = x1 * y0;
-  const Uint128 p11 = x1 * y1;
-  // Sum of three values below 2^64 each: cannot overflow 128 bits.
-  const Uint128 mid = (p00 >> 64) + (p01 & kMask64) + (p10 & kMask64);
-  Uint256 out;
-  out.lo = (mid << 64) | (p00 & kMask64);
-  out.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-  return out;
-}
-
-// Schoolbook binary long division of n by d (0 < d < 2^127). Slow by big-
-// number standards (256 steps) but trivially correct, and scoring calls it a
-// handful of times per indicator.
-void DivMod(const Uint256& n, Uint128 d, Uint256* quotient,
-            Uint128* remainder) {
-  Uint256 q;
-  Uint128 r = 0;
-  for (int bit = 255; bit >= 0; --bit) {
-    const Uint128 word = bit >= 128 ? n.hi : n.lo;
-    const Uint128 next = (word >> (bit % 128)) & 1;
-    // r < d < 2^127, so the shift cannot lose a bit.
-    r = (r << 1) | next;
-    if (r >= d) {
-      r -= d;
-      if (bit >= 128) {
-        q.hi |= Uint128{1} << (bit - 128);
-      } else {
-        q.lo |= Uint128{1} << bit;
-      }
-    }
-  }
-  *quotient = q;
-  *remainder = r;
-}
-
-// round_half_up(x * y / z) for |x|, |y|, |z| < 2^127, z != 0.
-absl::StatusOr<int64_t> MulDivCore(Int128 x, Int128 y, Int128 z) {
-  if (x == 0 || y == 0) return 0;
-  const bool negative = ((x < 0) != (y < 0)) != (z < 0);
-  const Uint128 divisor = Magnitude(z);
-  Uint256 quotient;
-  Uint128 remainder = 0;
-  DivMod(Multiply(Magnitude(x), Magnitude(y)), divisor, &quotient, &remainder);
-  const Uint128 limit =
-      negative ? Uint128{kInt64MinMagnitude} : Uint128{kInt64MinMagnitude} - 1;
-  if (quotient.hi != 0 || quotient.lo > limit) {
-    return absl::OutOfRangeError("result does not fit in int64");
-  }
-  Uint128 magnitude = quotient.lo;
-  // remainder < divisor < 2^127, so doubling it cannot overflow. Ties go
-  // away from zero because we round the magnitude and reapply the sign.
-  if (remainder * 2 >= divisor) ++magnitude;
-  if (magnitude > limit) {
-    return absl::OutOfRangeError("result does not fit in int64");
-  }
-  const Int128 signed_result = negative ? -static_cast<Int128>(magnitude)
-                                        : static_cast<Int128>(magnitude);
-  return static_cast<int64_t>(signed_result);
-}
 
 }  // namespace
 
@@ -209,11 +132,6 @@ absl::StatusOr<v1::Decimal> ParseDecimal(absl::string_view text) {
 
 bool IsZero(const v1::Decimal& d) { return d.units() == 0; }
 
-absl::StatusOr<int64_t> MulDivRoundHalfUp(int64_t a, int64_t b, int64_t c) {
-  if (c == 0) return absl::InvalidArgumentError("division by zero");
-  return MulDivCore(a, b, c);
-}
-
 absl::StatusOr<int64_t> RatioScaled(const v1::Decimal& num,
                                     const v1::Decimal& den,
                                     int64_t multiplier) {
@@ -227,13 +145,13 @@ absl::StatusOr<int64_t> RatioScaled(const v1::Decimal& num,
   }
   // num/den = (num.units * 10^(s - num.scale)) / (den.units * 10^(s -
   // den.scale)) for a common scale s. Both aligned values stay below
-  // 2^63 * 10^18 < 2^123, inside MulDivCore's bounds.
+  // 2^63 * 10^18 < 2^123, inside WideMulDivRoundHalfUp's bounds.
   const int common = std::max(num.scale(), den.scale());
   const Int128 aligned_num =
       static_cast<Int128>(num.units()) * Pow10(common - num.scale());
   const Int128 aligned_den =
       static_cast<Int128>(den.units()) * Pow10(common - den.scale());
-  return MulDivCore(aligned_num, multiplier, aligned_den);
+  return WideMulDivRoundHalfUp(aligned_num, multiplier, aligned_den);
 }
 
 }  // namespace budgetperf

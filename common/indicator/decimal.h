@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
+#include "common/numeric/checked_math.h"  // MulDivRoundHalfUp
 
 namespace budgetperf {
 
@@ -56,15 +57,6 @@ absl::StatusOr<v1::Decimal> ParseDecimal(absl::string_view text);
 //
 //   IsZero({units: 0, scale: 2}) == true
 bool IsZero(const v1::Decimal& d);
-
-// Computes round_half_up(a * b / c) exactly, where "half up" rounds halves
-// away from zero (2.5 -> 3, -2.5 -> -3), as finance officers round by hand.
-// The product is formed in 128 bits, so it never overflows; fails with
-// InvalidArgument if c == 0 and OutOfRange if the result does not fit int64.
-//
-//   MulDivRoundHalfUp(13, 10000, 14) -> 9286  (13 / 14 = 92.86%)
-//   MulDivRoundHalfUp(-5, 1, 2)      -> -3
-absl::StatusOr<int64_t> MulDivRoundHalfUp(int64_t a, int64_t b, int64_t c);
 
 // Computes round_half_up(num / den * multiplier) exactly, aligning the two
 // scales first, so that scores and rates can be derived from filed decimals

@@ -1,9 +1,11 @@
 #include "common/money/money.h"
 
 #include <limits>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/numeric/checked_math.h"
 
 namespace budgetperf {
 namespace {
@@ -91,12 +93,12 @@ std::string FormatWanYuan(int64_t fen) {
 }
 
 absl::StatusOr<int64_t> AddFen(int64_t a, int64_t b) {
-  int64_t sum;
-  if (__builtin_add_overflow(a, b, &sum)) {
+  const std::optional<int64_t> sum = CheckedAdd(a, b);
+  if (!sum.has_value()) {
     return absl::OutOfRangeError(absl::StrCat("sum of ", a, " and ", b,
                                               " fen overflows"));
   }
-  return sum;
+  return *sum;
 }
 
 }  // namespace budgetperf

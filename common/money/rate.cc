@@ -1,37 +1,26 @@
 #include "common/money/rate.h"
 
-#include <limits>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/numeric/checked_math.h"
 
 namespace budgetperf {
 namespace {
 
-// round_half_away_from_zero(a * scale / b) in 128 bits.
+// round_half_away_from_zero(a * scale / b), exactly.
 absl::StatusOr<int64_t> ScaledRatio(int64_t a, int64_t b, int64_t scale) {
   if (b == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("rate of ", a, " over a zero denominator"));
   }
-  __int128 num = static_cast<__int128>(a) * scale;
-  __int128 den = b;
-  if (den < 0) {
-    num = -num;
-    den = -den;
-  }
-  const bool negative = num < 0;
-  if (negative) num = -num;
-  __int128 q = (num * 2 + den) / (den * 2);
-  if (negative) q = -q;
-  if (q > std::numeric_limits<int64_t>::max() ||
-      q < std::numeric_limits<int64_t>::min()) {
+  absl::StatusOr<int64_t> ratio = MulDivRoundHalfUp(a, scale, b);
+  if (!ratio.ok()) {
     return absl::OutOfRangeError(absl::StrCat("rate of ", a, " over ", b,
                                               " is out of range"));
   }
-  return static_cast<int64_t>(q);
+  return ratio;
 }
 
 }  // namespace

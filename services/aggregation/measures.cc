@@ -1,11 +1,13 @@
 #include "services/aggregation/measures.h"
 
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/money/rate.h"
+#include "common/numeric/checked_math.h"
 #include "google/protobuf/message.h"
 
 namespace budgetperf {
@@ -44,9 +46,9 @@ void CollectMeasures(const Descriptor* descriptor, const std::string& prefix,
   }
 }
 
-bool CheckedAdd(int64_t a, int64_t b, int sign, int64_t* out) {
-  if (sign >= 0) return !__builtin_add_overflow(a, b, out);
-  return !__builtin_sub_overflow(a, b, out);
+// a + b (sign ≥ 0) or a − b, or nullopt past int64.
+std::optional<int64_t> AddSigned(int64_t a, int64_t b, int sign) {
+  return sign >= 0 ? CheckedAdd(a, b) : CheckedSubtract(a, b);
 }
 
 absl::Status AddSumsRecursive(Message* dst, const Message& src, int sign,
@@ -64,13 +66,13 @@ absl::Status AddSumsRecursive(Message* dst, const Message& src, int sign,
                            sign, absl::StrCat(prefix, field->name(), "."));
       if (!s.ok()) return s;
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_INT64 && !field->has_presence()) {
-      int64_t sum = 0;
-      if (!CheckedAdd(reflection->GetInt64(*dst, field), reflection->GetInt64(src, field), sign,
-                      &sum)) {
+      const std::optional<int64_t> sum =
+          AddSigned(reflection->GetInt64(*dst, field), reflection->GetInt64(src, field), sign);
+      if (!sum.has_value()) {
         return absl::OutOfRangeError(
             absl::StrCat("rollup measure ", prefix, field->name(), " would overflow int64"));
       }
-      reflection->SetInt64(dst, field, sum);
+      reflection->SetInt64(dst, field, *sum);
     }
   }
   return absl::OkStatus();
@@ -342,28 +344,6 @@ v1::RollupMeasures FiguresOfPackage(const v1::EvaluationPackage& package,
   return m;
 }
 
-v1::FindingCounts CountFindings(
-    const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
-  v1::FindingCounts counts;
-  for (const v1::Finding& f : findings) {
-    switch (f.severity()) {
-      case v1::SEVERITY_ERROR:
-        counts.set_error(counts.error() + 1);
-        break;
-      case v1::SEVERITY_WARNING:
-        counts.set_warning(counts.warning() + 1);
-        break;
-      case v1::SEVERITY_NEEDS_EXPLANATION:
-        counts.set_needs_explanation(counts.needs_explanation() + 1);
-        break;
-      default:
-        break;
-    }
-  }
-  counts.set_total(findings.size());
-  return counts;
-}
-
 v1::RollupMeasures FiguresOfFindings(const v1::FindingCounts& counts) {
   v1::RollupMeasures m;
   *m.mutable_findings() = counts;
@@ -371,14 +351,8 @@ v1::RollupMeasures FiguresOfFindings(const v1::FindingCounts& counts) {
 }
 
 int64_t DivideRoundHalfUp(int64_t a, int64_t b) {
-  // Work on magnitudes so that halves round away from zero for either sign.
-  const bool negative = (a < 0) != (b < 0);
-  const uint64_t ua = a < 0 ? 0 - static_cast<uint64_t>(a) : static_cast<uint64_t>(a);
-  const uint64_t ub = b < 0 ? 0 - static_cast<uint64_t>(b) : static_cast<uint64_t>(b);
-  uint64_t q = ua / ub;
-  const uint64_t r = ua % ub;
-  if (r >= ub - r) ++q;  // r ≥ b/2 without overflowing 2r
-  return negative ? -static_cast<int64_t>(q) : static_cast<int64_t>(q);
+  // Only b == 0 and INT64_MIN ÷ −1 have no int64 answer; neither is a mean.
+  return MulDivRoundHalfUp(a, 1, b).value_or(0);
 }
 
 }  // namespace budgetperf

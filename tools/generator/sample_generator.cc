@@ -10,6 +10,7 @@
 #include "common/codes/uscc.h"
 #include "common/money/money.h"
 #include "common/money/rate.h"
+#include "common/numeric/checked_math.h"
 
 namespace budgetperf {
 namespace {
@@ -59,10 +60,9 @@ int64_t PercentOf(int64_t fen, int64_t percent) {
 
 std::string Wan(int64_t fen) { return FormatWanYuan(fen); }
 
+// numerator × scale ÷ denominator rounded half up; 0 over a zero denominator.
 int32_t RoundHalfUpRatio(int64_t numerator, int64_t denominator, int64_t scale) {
-  if (denominator == 0) return 0;
-  const __int128 num = static_cast<__int128>(numerator) * scale;
-  return static_cast<int32_t>((num * 2 + denominator) / (denominator * 2));
+  return static_cast<int32_t>(MulDivRoundHalfUp(numerator, scale, denominator).value_or(0));
 }
 
 void SetRate(int64_t numerator, int64_t denominator, v1::FiledRate* rate) {
