@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/money/money.h"
+#include "common/money/points.h"
 #include "common/money/rate.h"
 
 namespace budgetperf {
@@ -110,13 +111,7 @@ std::string PercentagePoints(int64_t basis_points) {
 }
 
 std::string Points(int64_t centipoints) {
-  const bool negative = centipoints < 0;
-  // Points are int32 on the wire; int64 sums of them cannot reach the minimum.
-  const int64_t m = negative ? -centipoints : centipoints;
-  std::string out = absl::StrCat(negative ? "-" : "", m / 100);
-  if (m % 100 != 0)
-    absl::StrAppend(&out, ".", m % 100 < 10 ? "0" : "", m % 100);
-  return absl::StrCat(out, "分");
+  return absl::StrCat(FormatWeight(centipoints), "分");
 }
 
 std::string ProjectLabel(const v1::EvaluationPackage& package, int index) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "common/money/points.h"
 #include "common/text/text_table.h"
 #include "services/scoring/scorer.h"
 

@@ -52,6 +52,7 @@
 #include "absl/status/statusor.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "budgetperf/v1/scoring.pb.h"
+#include "common/money/points.h"  // FormatCentipoints, FormatWeight
 
 namespace budgetperf {
 
@@ -79,14 +80,6 @@ v1::Grade GradeFor(const v1::ScoringProfile& profile,
 
 // The grade as the forms write it: 优, 良, 中, 差 ("" for unspecified).
 std::string GradeName(v1::Grade grade);
-
-// Points with two decimals, as scores are shown: 1252 → "12.52",
-// 1000 → "10.00", -248 → "-2.48".
-std::string FormatCentipoints(int64_t centipoints);
-
-// Points as weights are written on the forms: without decimals when whole,
-// else with two: 1500 → "15", 750 → "7.50".
-std::string FormatWeight(int64_t centipoints);
 
 }  // namespace budgetperf
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "common/money/money.h"
+#include "common/money/points.h"
 #include "common/money/rate.h"
 #include "common/text/text_table.h"
 
@@ -31,7 +32,7 @@ std::string Rate(bool present, int64_t bp) { return present ? FormatBasisPoints(
 
 std::string Points(bool present, int64_t centipoints) {
   if (!present) return "—";
-  return absl::StrCat(centipoints / 100, ".", centipoints % 100 < 10 ? "0" : "", centipoints % 100);
+  return FormatCentipoints(centipoints);
 }
 
 // A measure's value in the unit its name ends with ("…_fen" in 万元,
