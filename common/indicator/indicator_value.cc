@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "common/indicator/decimal.h"
+#include "common/text/utf8.h"
 
 namespace budgetperf {
 namespace {
@@ -87,41 +88,9 @@ bool DecodeUtf8(absl::string_view text, std::vector<Char>* out,
   out->reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
-    char32_t cp;
-    size_t length;
-    if (lead < 0x80) {
-      cp = lead;
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      cp = lead & 0x1F;
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      cp = lead & 0x0F;
-      length = 3;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      cp = lead & 0x07;
-      length = 4;
-    } else {
-      *bad_offset = i;
-      return false;
-    }
-    if (length > text.size() - i) {
-      *bad_offset = i;
-      return false;
-    }
-    for (size_t k = 1; k < length; ++k) {
-      const unsigned char next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) {
-        *bad_offset = i;
-        return false;
-      }
-      cp = (cp << 6) | (next & 0x3F);
-    }
-    const bool overlong_or_surrogate =
-        (length == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (length == 4 && (cp < 0x10000 || cp > 0x10FFFF));
-    if (overlong_or_surrogate) {
+    char32_t cp = 0;
+    const size_t length = DecodeUtf8Char(text.substr(i), &cp);
+    if (length == 0) {
       *bad_offset = i;
       return false;
     }

@@ -3,41 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/text/utf8.h"
+
 namespace budgetperf {
-namespace {
-
-// Reads the code point at text[*i] and advances; a malformed byte counts as
-// one narrow character (the text only needs aligning).
-char32_t Next(absl::string_view text, size_t* i) {
-  const unsigned char c = static_cast<unsigned char>(text[*i]);
-  size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-  if (*i + length > text.size()) length = 1;
-  char32_t cp = length == 1 ? c : (c & (0x7F >> length));
-  for (size_t k = 1; k < length; ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(text[*i + k]) & 0x3F);
-  }
-  *i += length;
-  return cp;
-}
-
-// Hangul jamo, CJK (radicals to Yi), Hangul syllables, compatibility
-// ideographs, vertical and full-width forms, and the supplementary
-// ideographic planes take two cells.
-size_t Cells(char32_t cp) {
-  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-  return wide ? 2 : 1;
-}
-
-}  // namespace
-
-size_t DisplayWidth(absl::string_view text) {
-  size_t cells = 0;
-  for (size_t i = 0; i < text.size();) cells += Cells(Next(text, &i));
-  return cells;
-}
 
 std::string PadToWidth(absl::string_view text, size_t cells, bool align_right) {
   const size_t width = DisplayWidth(text);
@@ -49,11 +17,12 @@ std::string ShortenToWidth(absl::string_view text, size_t cells) {
   if (DisplayWidth(text) <= cells) return std::string(text);
   std::string out;
   size_t used = 0;
-  for (size_t i = 0; i < text.size();) {
-    const size_t start = i;
-    const size_t width = Cells(Next(text, &i));
+  while (!text.empty()) {
+    size_t width = 0;
+    const size_t length = NextDisplayChar(text, &width);
     if (used + width + 1 > cells) break;  // room for the "…"
-    out.append(text.data() + start, i - start);
+    out.append(text.data(), length);
+    text.remove_prefix(length);
     used += width;
   }
   return out + "…";

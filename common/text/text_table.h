@@ -13,12 +13,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/text/utf8.h"  // DisplayWidth
 
 namespace budgetperf {
-
-// Terminal cells `text` takes: CJK and full-width characters count two; a
-// malformed UTF-8 byte counts as one narrow character.
-size_t DisplayWidth(absl::string_view text);
 
 // `text` padded with spaces to `cells` terminal cells, on the left when
 // `align_right` (numbers), else on the right; unchanged when already wider.

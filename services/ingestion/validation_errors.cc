@@ -9,6 +9,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
+#include "common/text/utf8.h"
 
 namespace budgetperf {
 namespace ingestion {
@@ -20,32 +21,8 @@ constexpr size_t kMaxMessageLineBytes = 160;
 
 // The length of the well-formed UTF-8 sequence at the start of `s`, or 0.
 size_t Utf8SequenceLength(absl::string_view s) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = byte(0);
-  size_t n = 0;
-  uint32_t min = 0;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (s.size() < n) return 0;
-  uint32_t code = c & (0x7F >> n);
-  for (size_t i = 1; i < n; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past Unicode are not UTF-8.
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-  return n;
+  char32_t code_point = 0;
+  return DecodeUtf8Char(s, &code_point);
 }
 
 // Copies `items` into `out` in order while they fit kMaxDetailsBytes and
@@ -155,7 +132,7 @@ std::optional<v1::ValidationErrors> GetValidationErrors(const absl::Status& stat
 }
 
 absl::Status MakeBlockingFindingsError(const std::vector<v1::Finding>& blocking,
-                                       const v1::SeverityCounts& all_findings) {
+                                       const v1::FindingCounts& all_findings) {
   std::string message =
       absl::StrCat("package refused: ", blocking.size(),
                    blocking.size() == 1 ? " finding of a rule" : " findings of rules",
