@@ -1,40 +1,16 @@
 #include "services/consistency/consistency_config.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/config/config_file.h"
 
 namespace budgetperf {
 namespace {
-
-// Collects TextFormat's complaints so that the error names line and column
-// instead of the parser printing them to stderr.
-class TextErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (!errors_.empty()) errors_ += "; ";
-    // The parser counts from 0; editors count from 1.
-    absl::StrAppend(&errors_, "line ", line + 1, ":", column + 1, ": ",
-                    message);
-  }
-  void AddWarning(int, google::protobuf::io::ColumnNumber,
-                  const std::string&) override {}
-  const std::string& errors() const { return errors_; }
-
- private:
-  std::string errors_;
-};
 
 absl::Status ValidateOverrides(
     const google::protobuf::RepeatedPtrField<v1::RuleOverride>& overrides,
@@ -132,31 +108,9 @@ absl::StatusOr<ConsistencyConfig> ConsistencyConfig::FromProto(
 
 absl::StatusOr<ConsistencyConfig> ConsistencyConfig::FromText(
     absl::string_view content, ConfigFormat format, absl::string_view source) {
-  if (format == ConfigFormat::kAuto) {
-    format = absl::StartsWith(absl::StripLeadingAsciiWhitespace(content), "{")
-                 ? ConfigFormat::kJson
-                 : ConfigFormat::kTextProto;
-  }
   v1::ConsistencyConfig proto;
-  if (format == ConfigFormat::kJson) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(content.data(), content.size()), &proto,
-        options);
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": ", std::string(status.message())));
-    }
-  } else {
-    google::protobuf::TextFormat::Parser parser;
-    TextErrorCollector errors;
-    parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(std::string(content), &proto)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": ", errors.errors()));
-    }
-  }
+  absl::Status parsed = ParseConfig(content, format, source, &proto);
+  if (!parsed.ok()) return parsed;
   auto config = FromProto(std::move(proto));
   if (!config.ok()) {
     return absl::InvalidArgumentError(
@@ -167,19 +121,9 @@ absl::StatusOr<ConsistencyConfig> ConsistencyConfig::FromText(
 
 absl::StatusOr<ConsistencyConfig> ConsistencyConfig::FromFile(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  ConfigFormat format = ConfigFormat::kAuto;
-  if (absl::EndsWith(path, ".json")) {
-    format = ConfigFormat::kJson;
-  } else if (absl::EndsWith(path, ".textproto") ||
-             absl::EndsWith(path, ".txtpb") || absl::EndsWith(path, ".pbtxt") ||
-             absl::EndsWith(path, ".txt")) {
-    format = ConfigFormat::kTextProto;
-  }
-  return FromText(text.str(), format, path);
+  absl::StatusOr<ConfigFile> file = ReadConfigFile(path);
+  if (!file.ok()) return file.status();
+  return FromText(file->content, file->format, path);
 }
 
 absl::StatusOr<RuleSettings> ConsistencyConfig::EffectiveRule(

@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/consistency.pb.h"
+#include "common/config/config_file.h"  // ConfigFormat
 #include "services/consistency/rule_catalogue.h"
 
 namespace budgetperf {
@@ -51,13 +52,6 @@ struct RuleSettings {
   // A finding of a blocking rule refuses the package instead of storing it
   // with status "has errors".
   bool blocking = false;
-};
-
-// How a config file is written.
-enum class ConfigFormat {
-  kAuto,       // '{' first means JSON, anything else textproto
-  kTextProto,  // google.protobuf.TextFormat of v1::ConsistencyConfig
-  kJson,       // protobuf JSON of v1::ConsistencyConfig
 };
 
 // A validated consistency configuration over a rule catalogue. Immutable

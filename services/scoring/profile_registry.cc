@@ -2,20 +2,16 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/config/config_file.h"
+#include "common/money/points.h"
 
 namespace budgetperf {
 namespace {
@@ -24,46 +20,13 @@ constexpr int32_t kHundredPoints = 10000;  // centipoints
 constexpr size_t kMaxProfileNameLength = 64;
 
 // Points for messages: 1000 → "10", 1250 → "12.50".
-std::string Points(int64_t centipoints) {
-  const int64_t magnitude = centipoints < 0 ? -centipoints : centipoints;
-  std::string out = absl::StrCat(centipoints < 0 ? "-" : "", magnitude / 100);
-  if (magnitude % 100 != 0) {
-    absl::StrAppend(&out, ".", magnitude % 100 < 10 ? "0" : "",
-                    magnitude % 100);
-  }
-  return out;
-}
+std::string Points(int64_t centipoints) { return FormatWeight(centipoints); }
 
 v1::GradeBand Band(v1::Grade grade, int32_t min_centipoints) {
   v1::GradeBand band;
   band.set_grade(grade);
   band.set_min_centipoints(min_centipoints);
   return band;
-}
-
-// Collects TextFormat's complaints instead of letting them go to stderr, so
-// that the caller's message carries the line and column.
-class ErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (!errors_.empty()) errors_ += "; ";
-    // The parser counts from 0; editors count from 1.
-    absl::StrAppend(&errors_, "line ", line + 1, ":", column + 1, ": ",
-                    message);
-  }
-  void AddWarning(int, google::protobuf::io::ColumnNumber,
-                  const std::string&) override {}
-  const std::string& errors() const { return errors_; }
-
- private:
-  std::string errors_;
-};
-
-ProfileFormat GuessFormat(absl::string_view content) {
-  const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(content);
-  return absl::StartsWith(trimmed, "{") ? ProfileFormat::kJson
-                                        : ProfileFormat::kTextProto;
 }
 
 }  // namespace
@@ -212,29 +175,9 @@ ProfileRegistry::ProfileRegistry()
 
 absl::StatusOr<ProfileRegistry> ProfileRegistry::FromText(
     absl::string_view content, ProfileFormat format, absl::string_view source) {
-  if (format == ProfileFormat::kAuto) format = GuessFormat(content);
   v1::ScoringProfiles file;
-  if (format == ProfileFormat::kJson) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(content.data(), content.size()), &file,
-        options);
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": not a ScoringProfiles JSON message: ",
-                       std::string(status.message())));
-    }
-  } else {
-    google::protobuf::TextFormat::Parser parser;
-    ErrorCollector errors;
-    parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(std::string(content), &file)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": not a ScoringProfiles textproto: ",
-                       errors.errors()));
-    }
-  }
+  absl::Status parsed = ParseConfig(content, format, source, &file);
+  if (!parsed.ok()) return parsed;
 
   ProfileRegistry registry;
   std::set<std::string> names = {std::string(kNationalProfileName)};
@@ -260,23 +203,12 @@ absl::StatusOr<ProfileRegistry> ProfileRegistry::FromText(
 
 absl::StatusOr<ProfileRegistry> ProfileRegistry::FromFile(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<ConfigFile> file = ReadConfigFile(path);
+  if (!file.ok()) {
     return absl::NotFoundError(
         absl::StrCat("cannot read scoring profiles file ", path));
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  ProfileFormat format = ProfileFormat::kAuto;
-  const std::string lower = absl::AsciiStrToLower(path);
-  if (absl::EndsWith(lower, ".json")) {
-    format = ProfileFormat::kJson;
-  } else if (absl::EndsWith(lower, ".textproto") ||
-             absl::EndsWith(lower, ".txtpb") ||
-             absl::EndsWith(lower, ".pbtxt") || absl::EndsWith(lower, ".txt")) {
-    format = ProfileFormat::kTextProto;
-  }
-  return FromText(content.str(), format, path);
+  return FromText(file->content, file->format, path);
 }
 
 absl::StatusOr<const v1::ScoringProfile*> ProfileRegistry::Find(

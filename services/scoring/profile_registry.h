@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/scoring.pb.h"
+#include "common/config/config_file.h"  // ConfigFormat
 
 namespace budgetperf {
 
@@ -51,12 +52,9 @@ v1::ScoringProfile NationalProfile2020();
 //     better one, or leave totals without a grade (no band starting at 0).
 absl::StatusOr<v1::ScoringProfile> ValidateProfile(v1::ScoringProfile profile);
 
-// How a profiles file is written.
-enum class ProfileFormat {
-  kAuto,       // guess from the content: '{' first means JSON, else textproto
-  kTextProto,  // google.protobuf.TextFormat of v1::ScoringProfiles
-  kJson,       // protobuf JSON of v1::ScoringProfiles
-};
+// How a profiles file is written: kAuto (guess from the content: '{' first
+// means JSON, else textproto), kTextProto or kJson, of v1::ScoringProfiles.
+using ProfileFormat = ConfigFormat;
 
 // An immutable set of validated profiles that always contains national-2020,
 // the default. Lookups are const, so one registry may be shared by any number
