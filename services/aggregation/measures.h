@@ -23,6 +23,7 @@
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "budgetperf/v1/scoring.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "services/consistency/finding_counts.h"  // CountFindings
 
 namespace budgetperf {
 
@@ -86,10 +87,7 @@ void FillDerived(v1::RollupMeasures* measures, std::optional<int64_t> expected_u
 v1::RollupMeasures FiguresOfPackage(const v1::EvaluationPackage& package,
                                     const v1::ScoreCardSummary* score);
 
-// Counts findings by severity; one without a severity counts in the total
-// only.
-v1::FindingCounts CountFindings(
-    const google::protobuf::RepeatedPtrField<v1::Finding>& findings);
+// CountFindings (findings by severity): services/consistency/finding_counts.h.
 
 // The figures of a set of findings counts (only `findings.*` set).
 v1::RollupMeasures FiguresOfFindings(const v1::FindingCounts& counts);

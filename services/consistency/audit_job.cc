@@ -195,13 +195,7 @@ absl::StatusOr<AuditRun> AuditJob::Audit() {
         package.score = item->summary().scorecard_summary();
       }
       if (stored_findings != nullptr) {
-        const v1::SeverityCounts& c = item->summary().finding_counts();
-        v1::FindingCounts counts;
-        counts.set_total(c.total());
-        counts.set_error(c.error());
-        counts.set_warning(c.warning());
-        counts.set_needs_explanation(c.needs_explanation());
-        AddCounts(counts, stored_findings);
+        AddCounts(item->summary().finding_counts(), stored_findings);
       }
       out->push_back(std::move(package));
     };

@@ -14,6 +14,7 @@
 #include "budgetperf/v1/consistency.pb.h"
 #include "budgetperf/v1/ingestion.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "services/consistency/finding_counts.h"  // CountFindings
 
 namespace budgetperf {
 namespace ingestion {
@@ -32,10 +33,7 @@ v1::EvaluationStatus ScoringStatusOf(const v1::StoredEvaluation& evaluation);
 // it and evaluation->has_errors().
 void SetScoringStatus(v1::StoredEvaluation* evaluation, v1::EvaluationStatus scoring_status);
 
-// `findings` counted by severity (findings of an unknown severity count only
-// in the total).
-v1::SeverityCounts CountFindings(const google::protobuf::RepeatedPtrField<v1::Finding>& findings);
-v1::SeverityCounts CountFindings(const std::vector<v1::Finding>& findings);
+// CountFindings (findings by severity): services/consistency/finding_counts.h.
 
 // True when one of `findings` has severity SEVERITY_ERROR.
 bool HasErrorFinding(const google::protobuf::RepeatedPtrField<v1::Finding>& findings);

@@ -65,7 +65,7 @@ std::optional<v1::ValidationErrors> GetValidationErrors(const absl::Status& stat
 // BlockingFindings payload, all) and counts `all_findings`, the package's
 // findings blocking or not. `blocking` must not be empty.
 absl::Status MakeBlockingFindingsError(const std::vector<v1::Finding>& blocking,
-                                       const v1::SeverityCounts& all_findings);
+                                       const v1::FindingCounts& all_findings);
 
 // The BlockingFindings carried by `status`, if any.
 std::optional<v1::BlockingFindings> GetBlockingFindings(const absl::Status& status);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/money/money.h"
+#include "services/consistency/finding_counts.h"
 #include "services/consistency/rule_catalogue.h"
 #include "services/scoring/scorecard_text.h"
 #include "services/scoring/scorer.h"
@@ -37,19 +38,8 @@ std::string Amount(const Message& m, bool (Message::*has)() const,
   return (m.*has)() ? FormatWanYuan((m.*get)()) : "";
 }
 
-// Counted here rather than with ingestion's CountFindings: budgetctl does not
-// link the service's library (and its RocksDB).
-v1::SeverityCounts CountBySeverity(const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
-  v1::SeverityCounts counts;
-  counts.set_total(findings.size());
-  for (const v1::Finding& f : findings) {
-    if (f.severity() == v1::SEVERITY_ERROR) counts.set_error(counts.error() + 1);
-    if (f.severity() == v1::SEVERITY_WARNING) counts.set_warning(counts.warning() + 1);
-    if (f.severity() == v1::SEVERITY_NEEDS_EXPLANATION) {
-      counts.set_needs_explanation(counts.needs_explanation() + 1);
-    }
-  }
-  return counts;
+v1::FindingCounts CountBySeverity(const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  return CountFindings(findings);
 }
 
 std::vector<std::string> FundsRow(const std::string& label, const v1::FundsTotal& f) {
@@ -108,7 +98,7 @@ std::string StatusText(v1::EvaluationStatus status) {
                       *chinese ? absl::StrCat(" (", chinese, ")") : "");
 }
 
-std::string SeverityCountsText(const v1::SeverityCounts& counts) {
+std::string SeverityCountsText(const v1::FindingCounts& counts) {
   if (counts.total() == 0) return "none";
   return absl::StrCat(counts.error(), " 错误 error, ", counts.warning(), " 警告 warning, ",
                       counts.needs_explanation(), " 需说明 needs explanation");
@@ -247,7 +237,7 @@ std::string FormatHistory(const v1::ListVersionsResponse& response) {
   for (size_t c : {0, 3, 5, 6, 7}) table.AlignRight(c);
   for (const v1::VersionSummary& v : response.versions()) {
     const bool scored = v.has_scorecard_summary();
-    const v1::SeverityCounts& counts = v.finding_counts();
+    const v1::FindingCounts& counts = v.finding_counts();
     table.AddRow({absl::StrCat(v.version()), Time(v.submitted_at_unix_ms()), StatusText(v.status()),
                   scored ? FormatCentipoints(v.scorecard_summary().graded_centipoints()) : "",
                   scored ? GradeName(v.scorecard_summary().grade()) : "",

@@ -19,7 +19,7 @@ std::string StatusText(v1::EvaluationStatus status);
 
 // Findings counted by severity: "2 错误 error, 1 警告 warning, 0 需说明
 // needs explanation"; "none" when there are none.
-std::string SeverityCountsText(const v1::SeverityCounts& counts);
+std::string SeverityCountsText(const v1::FindingCounts& counts);
 
 // Consistency findings as a table: rule id, severity, field, value found,
 // value expected, difference, message. Empty text for no findings.
