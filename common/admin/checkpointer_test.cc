@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -22,7 +23,7 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& path, bool read_only = fa
   rocksdb::DB* db = nullptr;
   const rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(options, path, &db)
                                       : rocksdb::DB::Open(options, path, &db);
-  EXPECT_TRUE(s.ok()) << path << ": " << s.ToString();
+  EXPECT_THAT(s, IsOk()) << path << ": " << s.ToString();
   return std::unique_ptr<rocksdb::DB>(db);
 }
 
@@ -36,7 +37,7 @@ class CheckpointerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("checkpointer");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
     a_ = OpenDb(dir_->Join("a"));
     b_ = OpenDb(dir_->Join("b"));
@@ -49,14 +50,14 @@ class CheckpointerTest : public ::testing::Test {
 };
 
 TEST_F(CheckpointerTest, WritesAnOpenableCopyOfEachStoreAsOfTheCall) {
-  ASSERT_TRUE(a_->Put(rocksdb::WriteOptions(), "unit", "v1").ok());
-  ASSERT_TRUE(a_->Put(rocksdb::WriteOptions(), "other", "x").ok());
-  ASSERT_TRUE(b_->Put(rocksdb::WriteOptions(), "rollup", "42").ok());
+  ASSERT_THAT(a_->Put(rocksdb::WriteOptions(), "unit", "v1"), IsOk());
+  ASSERT_THAT(a_->Put(rocksdb::WriteOptions(), "other", "x"), IsOk());
+  ASSERT_THAT(b_->Put(rocksdb::WriteOptions(), "rollup", "42"), IsOk());
   Checkpointer checkpointer({{"b", b_.get()}, {"a", a_.get()}});
 
   const std::string backup = dir_->Join("backups/first");  // parents made too
   absl::StatusOr<v1::CheckpointResponse> written = checkpointer.Checkpoint(backup);
-  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_THAT(written, IsOk());
   ASSERT_EQ(written->stores_size(), 2);
   EXPECT_EQ(written->stores(0).store(), "b");  // in the order given
   EXPECT_EQ(written->stores(0).path(), backup + "/b");
@@ -69,8 +70,8 @@ TEST_F(CheckpointerTest, WritesAnOpenableCopyOfEachStoreAsOfTheCall) {
   }
 
   // Writes after the call are not in it; the live stores go on.
-  ASSERT_TRUE(a_->Put(rocksdb::WriteOptions(), "unit", "v2").ok());
-  ASSERT_TRUE(a_->Delete(rocksdb::WriteOptions(), "other").ok());
+  ASSERT_THAT(a_->Put(rocksdb::WriteOptions(), "unit", "v2"), IsOk());
+  ASSERT_THAT(a_->Delete(rocksdb::WriteOptions(), "other"), IsOk());
   std::unique_ptr<rocksdb::DB> copy_a = OpenDb(backup + "/a", /*read_only=*/true);
   std::unique_ptr<rocksdb::DB> copy_b = OpenDb(backup + "/b", /*read_only=*/true);
   ASSERT_NE(copy_a, nullptr);
@@ -85,21 +86,21 @@ TEST_F(CheckpointerTest, AnExistingEmptyFolderIsUsed) {
   ASSERT_TRUE(std::filesystem::create_directories(dir_->Join("empty")));
   Checkpointer checkpointer({{"a", a_.get()}});
   absl::StatusOr<v1::CheckpointResponse> written = checkpointer.Checkpoint(dir_->Join("empty"));
-  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_THAT(written, IsOk());
   EXPECT_TRUE(std::filesystem::is_directory(dir_->Join("empty/a")));
 }
 
 TEST_F(CheckpointerTest, RefusesAFolderThatHoldsAnythingAndNamesIt) {
   Checkpointer checkpointer({{"a", a_.get()}, {"b", b_.get()}});
   absl::StatusOr<std::string> file = dir_->WriteFile("full/notes.txt", "keep me");
-  ASSERT_TRUE(file.ok());
+  ASSERT_THAT(file, IsOk());
   absl::StatusOr<v1::CheckpointResponse> refused = checkpointer.Checkpoint(dir_->Join("full"));
   EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr(dir_->Join("full") + " is not empty"));
   EXPECT_FALSE(std::filesystem::exists(dir_->Join("full/a")));
 
   // A second backup into the first one's folder is refused the same way.
-  ASSERT_TRUE(checkpointer.Checkpoint(dir_->Join("once")).ok());
+  ASSERT_THAT(checkpointer.Checkpoint(dir_->Join("once")), IsOk());
   EXPECT_TRUE(absl::IsFailedPrecondition(checkpointer.Checkpoint(dir_->Join("once")).status()));
 
   absl::StatusOr<v1::CheckpointResponse> not_folder = checkpointer.Checkpoint(*file);

@@ -1,6 +1,7 @@
 #include "common/codes/division_code.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -14,15 +15,14 @@ TEST(DivisionCodeTest, Levels) {
 TEST(DivisionCodeTest, Parents) {
   EXPECT_EQ(*ParentDivisionCode("430602"), "430600");
   EXPECT_EQ(*ParentDivisionCode("430600"), "430000");
-  EXPECT_EQ(ParentDivisionCode("430000").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(ParentDivisionCode("43060").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ParentDivisionCode("430000"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(ParentDivisionCode("43060"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(DivisionCodeTest, RejectsBadCodes) {
   for (const char* bad : {"", "43060", "4306021", "43060a", "000000", "990000",
                           "430002", "４３０６０２"}) {
-    EXPECT_EQ(ValidateDivisionCode(bad).code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(ValidateDivisionCode(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
   }
 }
 

@@ -3,20 +3,21 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
 
 TEST(UsccTest, KnownCodesAreValid) {
-  EXPECT_TRUE(ValidateUscc("91350100M000100Y43").ok());
+  EXPECT_THAT(ValidateUscc("91350100M000100Y43"), IsOk());
   // The synthetic code given to the seed unit (tests/data/README.md).
-  EXPECT_TRUE(ValidateUscc("12430602MB1C04587D").ok());
+  EXPECT_THAT(ValidateUscc("12430602MB1C04587D"), IsOk());
   EXPECT_EQ(*UsccCheckCharacter("91350100M000100Y4"), '3');
 }
 
 TEST(UsccTest, WrongCheckCharacterNamesBoth) {
   absl::Status s = ValidateUscc("12430602MB1C04587A");
-  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(s.message().find("check character is 'A', expected 'D'"), std::string::npos)
       << s.message();
 }
@@ -36,7 +37,7 @@ TEST(UsccTest, RejectsBadShapes) {
                           "12430602mb1c04587D",   // lower case
                           "12000002MB1C04587D",   // no valid division code
                           "12430602MB1C04587\xff"}) {
-    EXPECT_EQ(ValidateUscc(bad).code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(ValidateUscc(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
   }
 }
 

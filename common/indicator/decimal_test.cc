@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -117,7 +118,7 @@ TEST(ParseDecimalTest, AcceptsPlainDecimals) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
     absl::StatusOr<v1::Decimal> d = ParseDecimal(c.text);
-    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_THAT(d, IsOk());
     EXPECT_EQ(d->units(), c.units);
     EXPECT_EQ(d->scale(), c.scale);
   }
@@ -151,9 +152,9 @@ TEST(ParseDecimalTest, RejectsGarbage) {
   };
   for (absl::string_view text : cases) {
     absl::StatusOr<v1::Decimal> d = ParseDecimal(text);
-    EXPECT_FALSE(d.ok()) << "accepted \"" << text << "\"";
+    EXPECT_THAT(d, ::testing::Not(IsOk())) << "accepted \"" << text << "\"";
     if (!d.ok()) {
-      EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(d, StatusIs(absl::StatusCode::kInvalidArgument));
     }
   }
 }
@@ -162,7 +163,7 @@ TEST(ParseDecimalTest, RoundTripsThroughFormat) {
   for (absl::string_view text :
        {"916.60", "-3", "0.00", "0.005", "-0.5", "118.42", "1200"}) {
     absl::StatusOr<v1::Decimal> d = ParseDecimal(text);
-    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_THAT(d, IsOk());
     EXPECT_EQ(FormatDecimal(*d), text);
   }
 }
@@ -177,69 +178,6 @@ TEST(IsZeroTest, ZeroAtAnyScale) {
   EXPECT_TRUE(IsZero(Dec(0, -7)));
   EXPECT_FALSE(IsZero(Dec(1, 18)));
   EXPECT_FALSE(IsZero(Dec(-1)));
-}
-
-// ---------------------------------------------------------------------------
-// MulDivRoundHalfUp
-// ---------------------------------------------------------------------------
-
-TEST(MulDivRoundHalfUpTest, Table) {
-  const struct {
-    int64_t a, b, c, expected;
-  } cases[] = {
-      {13, 10000, 14, 9286},  // staffing control rate 92.86%
-      {5, 1, 2, 3},           // 2.5 -> 3
-      {-5, 1, 2, -3},         // -2.5 -> -3: half away from zero
-      {5, -1, 2, -3},
-      {5, 1, -2, -3},
-      {-5, -1, -2, -3},
-      {-5, -1, 2, 3},
-      {7, 1, 3, 2},  // 2.33 -> 2
-      {-7, 1, 3, -2},
-      {8, 1, 3, 3},  // 2.67 -> 3
-      {-8, 1, 3, -3},
-      {0, 12345, 7, 0},
-      {1, 1, 3, 0},  // 0.33 -> 0
-      {1, 1, 2, 1},  // 0.5 -> 1
-      {-1, 1, 2, -1},
-      {kMax, kMax, kMax, kMax},  // product far beyond int64
-      {kMin, kMin, kMin, kMin},
-      {kMin, 1, 1, kMin},
-      {kMax, 2, 4, kMax / 2 + 1},  // 4611686018427387903.5 -> up
-      {kMin, kMax, kMax, kMin},
-      {3079, 10000, 2600, 11842},  // 118.42%
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(testing::Message() << c.a << " * " << c.b << " / " << c.c);
-    absl::StatusOr<int64_t> r = MulDivRoundHalfUp(c.a, c.b, c.c);
-    ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(*r, c.expected);
-  }
-}
-
-TEST(MulDivRoundHalfUpTest, Errors) {
-  EXPECT_EQ(MulDivRoundHalfUp(1, 1, 0).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(MulDivRoundHalfUp(kMax, 2, 1).status().code(),
-            absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(MulDivRoundHalfUp(kMin, -1, 1).status().code(),
-            absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(MulDivRoundHalfUp(kMin, 1, -1).status().code(),
-            absl::StatusCode::kOutOfRange);
-  // Intermediate products beyond int64 are fine when the result fits.
-  EXPECT_EQ(MulDivRoundHalfUp(kMax, 2, 2).value(), kMax);
-  EXPECT_EQ(MulDivRoundHalfUp(kMin, -1, -1).value(), kMin);
-}
-
-TEST(MulDivRoundHalfUpTest, RoundingPastInt64IsAnError) {
-  // a * b = 2^64 - 1 = (2^32 - 1)(2^32 + 1), so a * b / 2 = 2^63 - 0.5: the
-  // truncated quotient fits, but rounding half up gives 2^63, which does not.
-  const int64_t a = (int64_t{1} << 32) - 1;
-  const int64_t b = (int64_t{1} << 32) + 1;
-  EXPECT_EQ(MulDivRoundHalfUp(a, b, 2).status().code(),
-            absl::StatusCode::kOutOfRange);
-  // The negative twin rounds to -2^63, which does fit.
-  EXPECT_EQ(MulDivRoundHalfUp(-a, b, 2).value(), kMin);
 }
 
 // ---------------------------------------------------------------------------
@@ -282,24 +220,18 @@ TEST(RatioScaledTest, Table) {
                  << c.num.ShortDebugString() << " / "
                  << c.den.ShortDebugString() << " * " << c.multiplier);
     absl::StatusOr<int64_t> r = RatioScaled(c.num, c.den, c.multiplier);
-    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_THAT(r, IsOk());
     EXPECT_EQ(*r, c.expected);
   }
 }
 
 TEST(RatioScaledTest, Errors) {
-  EXPECT_EQ(RatioScaled(Dec(1), Dec(0, 2), 100).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(RatioScaled(Dec(1, 19), Dec(1), 100).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(RatioScaled(Dec(1), Dec(1, -1), 100).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(RatioScaled(Dec(kMax), Dec(1, 18), 1).status().code(),
-            absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(RatioScaled(Dec(kMax), Dec(1), 2).status().code(),
-            absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(RatioScaled(Dec(kMin), Dec(-1), 1).status().code(),
-            absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(RatioScaled(Dec(1), Dec(0, 2), 100), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RatioScaled(Dec(1, 19), Dec(1), 100), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RatioScaled(Dec(1), Dec(1, -1), 100), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RatioScaled(Dec(kMax), Dec(1, 18), 1), StatusIs(absl::StatusCode::kOutOfRange));
+  EXPECT_THAT(RatioScaled(Dec(kMax), Dec(1), 2), StatusIs(absl::StatusCode::kOutOfRange));
+  EXPECT_THAT(RatioScaled(Dec(kMin), Dec(-1), 1), StatusIs(absl::StatusCode::kOutOfRange));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "common/indicator/decimal.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -541,7 +542,7 @@ TEST(ParseIndicatorValueFuzzTest, PlainNumbersAgreeWithParseDecimal) {
     ASSERT_EQ(parsed.kind(), readable ? Parsed::QUANTITY : Parsed::UNPARSEABLE);
     if (readable) {
       absl::StatusOr<v1::Decimal> d = ParseDecimal(text);
-      ASSERT_TRUE(d.ok()) << d.status();
+      ASSERT_THAT(d, IsOk());
       EXPECT_EQ(parsed.number().units(), d->units());
       EXPECT_EQ(parsed.number().scale(), d->scale());
       EXPECT_EQ(CompareDecimal(parsed.number(), *d), 0);

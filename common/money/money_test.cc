@@ -5,57 +5,82 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
 
 struct ParseCase {
+  std::string name;  // the test's name
   std::string text;
   int64_t fen;
 };
+
+// Names parameterised tests by their case's `name` field.
+template <typename Case>
+std::string CaseName(const testing::TestParamInfo<Case>& info) {
+  return info.param.name;
+}
 
 class ParseWanYuanGoodTest : public testing::TestWithParam<ParseCase> {};
 
 TEST_P(ParseWanYuanGoodTest, ReadsExactly) {
   auto fen = ParseWanYuan(GetParam().text);
-  ASSERT_TRUE(fen.ok()) << fen.status();
+  ASSERT_THAT(fen, IsOk());
   EXPECT_EQ(*fen, GetParam().fen);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     SeedFigures, ParseWanYuanGoodTest,
-    testing::Values(ParseCase{"385.37", 385'370'000}, ParseCase{"385.27", 385'270'000},
-                    ParseCase{"0.06", 60'000}, ParseCase{"0", 0},
-                    ParseCase{"0.00", 0}, ParseCase{"136.52", 136'520'000},
-                    ParseCase{"40", 40'000'000}, ParseCase{"916.60", 916'600'000},
-                    ParseCase{"9.14", 9'140'000}, ParseCase{"-0.67", -670'000},
-                    ParseCase{"+48.66", 48'660'000}, ParseCase{" 23.40 ", 23'400'000},
-                    ParseCase{"0.000001", 1}, ParseCase{".5", 500'000},
+    testing::Values(ParseCase{"Total385_37", "385.37", 385'370'000},
+                    ParseCase{"Total385_27", "385.27", 385'270'000},
+                    ParseCase{"Cents0_06", "0.06", 60'000}, ParseCase{"Zero", "0", 0},
+                    ParseCase{"ZeroWithDecimals", "0.00", 0},
+                    ParseCase{"Spending136_52", "136.52", 136'520'000},
+                    ParseCase{"Whole40", "40", 40'000'000},
+                    ParseCase{"TrailingZero916_60", "916.60", 916'600'000},
+                    ParseCase{"Small9_14", "9.14", 9'140'000},
+                    ParseCase{"Negative", "-0.67", -670'000},
+                    ParseCase{"PlusSign", "+48.66", 48'660'000},
+                    ParseCase{"SurroundingSpaces", " 23.40 ", 23'400'000},
+                    ParseCase{"OneFen", "0.000001", 1},
+                    ParseCase{"NoLeadingDigit", ".5", 500'000},
                     // The largest whole 万元 that fits in int64 fen.
-                    ParseCase{"9223372036854.775807", std::numeric_limits<int64_t>::max()}));
+                    ParseCase{"Int64Max", "9223372036854.775807",
+                              std::numeric_limits<int64_t>::max()}),
+    CaseName<ParseCase>);
 
-class ParseWanYuanBadTest : public testing::TestWithParam<std::string> {};
+struct BadCase {
+  std::string name;  // the test's name
+  std::string text;
+};
+
+class ParseWanYuanBadTest : public testing::TestWithParam<BadCase> {};
 
 TEST_P(ParseWanYuanBadTest, RejectsWithTheText) {
-  auto fen = ParseWanYuan(GetParam());
-  ASSERT_FALSE(fen.ok());
-  EXPECT_EQ(fen.status().code(), absl::StatusCode::kInvalidArgument);
+  auto fen = ParseWanYuan(GetParam().text);
+  ASSERT_THAT(fen, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(fen.status().message().find("amount"), absl::string_view::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Garbage, ParseWanYuanBadTest,
-    testing::Values("", "   ", "-", "abc", "1.2.3", "1,000", "12万元", "5.",
-                    "0.0000001",                // seven decimals: below a fen
-                    "9223372036854.775808",     // one fen past int64
-                    "99999999999999999999999",  // far past int64
-                    "１２３",                   // full-width digits are not accepted here
-                    "\xff\xfe", "1e5", "--1"));
+    testing::Values(BadCase{"Empty", ""}, BadCase{"Spaces", "   "}, BadCase{"SignOnly", "-"},
+                    BadCase{"Letters", "abc"}, BadCase{"TwoPoints", "1.2.3"},
+                    BadCase{"ThousandsSeparator", "1,000"}, BadCase{"WithUnit", "12万元"},
+                    BadCase{"TrailingPoint", "5."},
+                    BadCase{"SevenDecimals", "0.0000001"},  // below a fen
+                    BadCase{"OneFenPastInt64", "9223372036854.775808"},
+                    BadCase{"FarPastInt64", "99999999999999999999999"},
+                    // Full-width digits are not accepted here.
+                    BadCase{"FullWidthDigits", "１２３"}, BadCase{"NotUtf8", "\xff\xfe"},
+                    BadCase{"Exponent", "1e5"}, BadCase{"TwoSigns", "--1"}),
+    CaseName<BadCase>);
 
 TEST(ParseWanYuanTest, RespectsMaxDecimals) {
-  EXPECT_TRUE(ParseWanYuan("385.37", 2).ok());
+  EXPECT_THAT(ParseWanYuan("385.37", 2), IsOk());
   auto three = ParseWanYuan("385.375", 2);
-  ASSERT_FALSE(three.ok());
+  ASSERT_THAT(three, ::testing::Not(IsOk()));
   EXPECT_NE(three.status().message().find("more than 2 decimals"),
             absl::string_view::npos);
 }
@@ -75,17 +100,16 @@ TEST(FormatWanYuanTest, TwoDecimalsOrAsManyAsNeeded) {
 TEST(FormatWanYuanTest, RoundTripsEveryParsedValue) {
   for (const char* text : {"385.37", "0.06", "916.60", "-7.55", "12345678.90"}) {
     auto fen = ParseWanYuan(text);
-    ASSERT_TRUE(fen.ok());
+    ASSERT_THAT(fen, IsOk());
     auto again = ParseWanYuan(FormatWanYuan(*fen));
-    ASSERT_TRUE(again.ok());
+    ASSERT_THAT(again, IsOk());
     EXPECT_EQ(*again, *fen) << text;
   }
 }
 
 TEST(AddFenTest, DetectsOverflow) {
   EXPECT_EQ(*AddFen(1, 2), 3);
-  EXPECT_EQ(AddFen(std::numeric_limits<int64_t>::max(), 1).status().code(),
-            absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(AddFen(std::numeric_limits<int64_t>::max(), 1), StatusIs(absl::StatusCode::kOutOfRange));
 }
 
 }  // namespace

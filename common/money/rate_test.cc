@@ -1,6 +1,7 @@
 #include "common/money/rate.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -22,14 +23,13 @@ TEST(RateBasisPointsTest, RoundsHalfUp) {
 }
 
 TEST(RateBasisPointsTest, ZeroDenominatorIsAnError) {
-  EXPECT_EQ(RateBasisPoints(5, 0).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(RateBasisPoints(5, 0), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(RateBasisPointsTest, LargeAmountsDoNotOverflow) {
   const int64_t big = 9'000'000'000'000'000'000;
   EXPECT_EQ(*RateBasisPoints(big, big), 10000);
-  EXPECT_EQ(RateBasisPoints(big, 1).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(RateBasisPoints(big, 1), StatusIs(absl::StatusCode::kOutOfRange));
 }
 
 TEST(FormatBasisPointsTest, TwoDecimals) {
@@ -41,15 +41,15 @@ TEST(FormatBasisPointsTest, TwoDecimals) {
 
 TEST(ParseFiledRateTest, ReadsAsWritten) {
   auto r = ParseFiledRate("92.86%");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->basis_points, 9286);
   EXPECT_EQ(r->decimals, 2);
   r = ParseFiledRate("81.7%");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->basis_points, 8170);
   EXPECT_EQ(r->decimals, 1);
   r = ParseFiledRate("100%");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->basis_points, 10000);
   EXPECT_EQ(r->decimals, 0);
   EXPECT_EQ(ParseFiledRate(" 99.97 ％")->basis_points, 9997);
@@ -58,8 +58,7 @@ TEST(ParseFiledRateTest, ReadsAsWritten) {
 
 TEST(ParseFiledRateTest, RejectsGarbage) {
   for (const char* bad : {"", "%", "abc%", "1.2.3%", "92.861%", "9.%", "--5%"}) {
-    EXPECT_EQ(ParseFiledRate(bad).status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+    EXPECT_THAT(ParseFiledRate(bad), StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
   }
 }
 

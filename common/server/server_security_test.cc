@@ -1,6 +1,7 @@
 #include "common/server/server_security.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -17,12 +18,12 @@ TEST(ServerSecurityTest, LoopbackHosts) {
 
 TEST(ServerSecurityTest, PlaintextIsForLoopbackUnlessInsecure) {
   ServerSecurity security;
-  EXPECT_TRUE(MakeServerCredentials(security, "127.0.0.1").ok());
+  EXPECT_THAT(MakeServerCredentials(security, "127.0.0.1"), IsOk());
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> refused =
       MakeServerCredentials(security, "0.0.0.0");
   EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
   security.insecure = true;
-  EXPECT_TRUE(MakeServerCredentials(security, "0.0.0.0").ok());
+  EXPECT_THAT(MakeServerCredentials(security, "0.0.0.0"), IsOk());
 }
 
 TEST(ServerSecurityTest, TlsFlagsGoTogether) {

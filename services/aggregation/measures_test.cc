@@ -2,9 +2,10 @@
 
 #include <set>
 
-#include "common/package/package_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/seed.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -34,7 +35,7 @@ TEST(MeasureCatalog, NamesAreDottedFieldPathsWithKinds) {
   EXPECT_EQ(kind_of("scores.self.mean_centipoints"), v1::MEASURE_KIND_DERIVED);
   EXPECT_EQ(kind_of("findings.needs_explanation"), v1::MEASURE_KIND_SUM);
   EXPECT_EQ(catalog.Find("funds.nope"), nullptr);
-  EXPECT_EQ(catalog.Require("funds.nope").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(catalog.Require("funds.nope"), StatusIs(absl::StatusCode::kInvalidArgument));
   // Every leaf of the proto is a measure: 9 sections, 16 cost rows.
   EXPECT_GT(catalog.measures().size(), 90u);
 }
@@ -51,10 +52,7 @@ TEST(MeasureCatalog, ValueAndSetValue) {
 }
 
 TEST(FiguresOfPackage, TakesTheSeedPackagesFigures) {
-  absl::StatusOr<v1::EvaluationPackage> seed =
-      LoadPackageJsonFile(std::string(BUDGETPERF_SOURCE_DIR) + "/tests/data/seed-2023.json");
-  ASSERT_TRUE(seed.ok()) << seed.status();
-  v1::RollupMeasures m = FiguresOfPackage(*seed, nullptr);
+  v1::RollupMeasures m = FiguresOfPackage(SeedPackage(), nullptr);
   EXPECT_EQ(m.units().filed(), 1);
   EXPECT_EQ(m.units().scored(), 0);
   EXPECT_EQ(m.staffing().authorized_posts(), 14);
@@ -111,14 +109,14 @@ TEST(AddSums, AddsAndTakesBackExactly) {
   const v1::RollupMeasures a = FiguresOfPackage(p, &score);
   v1::RollupMeasures total;
   total.mutable_scores()->mutable_computed()->set_min_centipoints(5);  // an extreme: untouched
-  ASSERT_TRUE(AddSums(&total, a, +1).ok());
-  ASSERT_TRUE(AddSums(&total, a, +1).ok());
+  ASSERT_THAT(AddSums(&total, a, +1), IsOk());
+  ASSERT_THAT(AddSums(&total, a, +1), IsOk());
   EXPECT_EQ(total.funds().executed_fen(), 246'913'578);
   EXPECT_EQ(total.three_public_expenses().official_reception().final_fen(), 66);
   EXPECT_EQ(total.scores().computed().good(), 2);
   EXPECT_EQ(total.scores().computed().min_centipoints(), 5);
-  ASSERT_TRUE(AddSums(&total, a, -1).ok());
-  ASSERT_TRUE(AddSums(&total, a, -1).ok());
+  ASSERT_THAT(AddSums(&total, a, -1), IsOk());
+  ASSERT_THAT(AddSums(&total, a, -1), IsOk());
   EXPECT_TRUE(SumsAreZero(total));
 }
 
@@ -127,10 +125,10 @@ TEST(AddSums, RefusesToOverflow) {
   big.mutable_funds()->set_executed_fen(INT64_MAX - 1);
   v1::RollupMeasures two;
   two.mutable_funds()->set_executed_fen(2);
-  EXPECT_EQ(AddSums(&big, two, +1).code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(AddSums(&big, two, +1), StatusIs(absl::StatusCode::kOutOfRange));
   v1::RollupMeasures low;
   low.mutable_funds()->set_executed_fen(INT64_MIN + 1);
-  EXPECT_EQ(AddSums(&low, two, -1).code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(AddSums(&low, two, -1), StatusIs(absl::StatusCode::kOutOfRange));
 }
 
 TEST(ClearDerived, LeavesSumsAndExtremes) {

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -52,7 +53,7 @@ TEST(SelectRollups, SortsByAMeasureWithTiesByCodeAndAbsentLast) {
   request.set_sort_by("funds.executed_fen");
   request.set_descending(true);
   absl::StatusOr<RollupPage> page = Select(request);
-  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_THAT(page, IsOk());
   EXPECT_THAT(Codes(page->rows), ElementsAre("a", "c", "d", "e", "b"));
 
   request.set_sort_by("funds.execution_rate_bp");
@@ -123,23 +124,23 @@ TEST(SelectRollups, Paginates) {
 TEST(ValidateDrilldown, NamesTheProblem) {
   v1::DrilldownRequest request;
   request.set_sort_by("funds.nope");
-  EXPECT_EQ(ValidateDrilldown(request).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateDrilldown(request), StatusIs(absl::StatusCode::kInvalidArgument));
   request.clear_sort_by();
   request.add_filters();
   EXPECT_THAT(std::string(ValidateDrilldown(request).message()),
               ::testing::HasSubstr("filters[0] has no condition"));
   request.clear_filters();
   request.set_page_token("x");
-  EXPECT_EQ(ValidateDrilldown(request).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateDrilldown(request), StatusIs(absl::StatusCode::kInvalidArgument));
   request.clear_page_token();
   request.set_page_size(5000);
-  EXPECT_EQ(ValidateDrilldown(request).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateDrilldown(request), StatusIs(absl::StatusCode::kInvalidArgument));
   request.set_page_size(10);
   v1::DrilldownFilter* range = request.add_filters();
   range->mutable_range()->set_measure("units.filed");
   range->mutable_range()->set_min(3);
   range->mutable_range()->set_max(2);
-  EXPECT_EQ(ValidateDrilldown(request).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateDrilldown(request), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

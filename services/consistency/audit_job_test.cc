@@ -10,78 +10,22 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
-#include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "common/server/grpc_server.h"
 #include "gtest/gtest.h"
+#include "tests/testing/fake_aggregation.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
 
-// Knows the units of `known`; counts the calls and keeps what was recorded,
-// by (code, source). With `batch` false it has no RecordFindingsBatch (an
-// older server).
-class FakeAggregation final : public v1::AggregationService::CallbackService {
- public:
-  FakeAggregation(std::vector<std::string> known, bool batch)
-      : known_(known.begin(), known.end()), batch_(batch) {}
-
-  grpc::ServerUnaryReactor* RecordFindings(grpc::CallbackServerContext* context,
-                                           const v1::RecordFindingsRequest* request,
-                                           v1::RecordFindingsResponse*) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    absl::MutexLock lock(&mu_);
-    ++single_calls_;
-    if (known_.count(request->code()) == 0) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown"));
-      return reactor;
-    }
-    recorded_[{request->code(), request->source()}] = request->findings_size();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
-  grpc::ServerUnaryReactor* RecordFindingsBatch(grpc::CallbackServerContext* context,
-                                                const v1::RecordFindingsBatchRequest* request,
-                                                v1::RecordFindingsBatchResponse* response) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    if (!batch_) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method"));
-      return reactor;
-    }
-    absl::MutexLock lock(&mu_);
-    ++batch_calls_;
-    for (const v1::RecordFindingsRequest& r : request->records()) {
-      v1::RecordFindingsResult* result = response->add_results();
-      if (known_.count(r.code()) == 0) continue;
-      result->set_found(true);
-      recorded_[{r.code(), r.source()}] = r.findings_size();
-    }
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
-  int single_calls() {
-    absl::MutexLock lock(&mu_);
-    return single_calls_;
-  }
-  int batch_calls() {
-    absl::MutexLock lock(&mu_);
-    return batch_calls_;
-  }
-  std::map<std::pair<std::string, std::string>, int> recorded() {
-    absl::MutexLock lock(&mu_);
-    return recorded_;
-  }
-
- private:
-  const std::set<std::string> known_;
-  const bool batch_;
-  absl::Mutex mu_;
-  int single_calls_ = 0;
-  int batch_calls_ = 0;
-  std::map<std::pair<std::string, std::string>, int> recorded_;
-};
+// A fake aggregation that knows the units of `known`; with `batch` false it
+// has no RecordFindingsBatch (an older server).
+FakeAggregationService::Options Knowing(const std::vector<std::string>& known, bool batch) {
+  FakeAggregationService::Options options;
+  options.known_units.insert(known.begin(), known.end());
+  options.batch = batch;
+  return options;
+}
 
 // 2,500 units (more than one batch), every third unknown to aggregation,
 // with a cross-unit finding for unit 1 and a cross-year one for unit 2.
@@ -103,7 +47,7 @@ AuditRun MakeRun(std::vector<std::string>* known) {
   return run;
 }
 
-void ExpectRecorded(const AuditRun& run, FakeAggregation& fake) {
+void ExpectRecorded(const AuditRun& run, const FakeAggregationService& fake) {
   EXPECT_EQ(run.recorded_units, 1666);
   ASSERT_EQ(run.unrecorded_units.size(), 834u);
   EXPECT_EQ(run.unrecorded_units[0], run.units[0]);
@@ -118,31 +62,31 @@ void ExpectRecorded(const AuditRun& run, FakeAggregation& fake) {
 TEST(AuditJobRecordTest, RecordsManyUnitsPerCall) {
   std::vector<std::string> known;
   AuditRun run = MakeRun(&known);
-  FakeAggregation fake(known, /*batch=*/true);
+  FakeAggregationService fake(Knowing(known, /*batch=*/true));
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   AuditJobOptions options;
   options.aggregation = (*server)->address();
   AuditJob job(options, ConsistencyConfig());
-  ASSERT_TRUE(job.Record(&run).ok());
+  ASSERT_THAT(job.Record(&run), IsOk());
   ExpectRecorded(run, fake);
-  EXPECT_EQ(fake.batch_calls(), 3);  // 1000 + 1000 + 500 units
-  EXPECT_EQ(fake.single_calls(), 0);
+  EXPECT_EQ(fake.record_batch_calls(), 3);  // 1000 + 1000 + 500 units
+  EXPECT_EQ(fake.record_calls(), 0);
 }
 
 TEST(AuditJobRecordTest, FallsBackToOneCallPerUnitWithoutTheBatchCall) {
   std::vector<std::string> known;
   AuditRun run = MakeRun(&known);
-  FakeAggregation fake(known, /*batch=*/false);
+  FakeAggregationService fake(Knowing(known, /*batch=*/false));
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   AuditJobOptions options;
   options.aggregation = (*server)->address();
   AuditJob job(options, ConsistencyConfig());
-  ASSERT_TRUE(job.Record(&run).ok());
+  ASSERT_THAT(job.Record(&run), IsOk());
   ExpectRecorded(run, fake);
   // Two per known unit, one (NOT_FOUND) per unknown one.
-  EXPECT_EQ(fake.single_calls(), 2 * 1666 + 834);
+  EXPECT_EQ(fake.record_calls(), 2 * 1666 + 834);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "services/consistency/package_checker.h"
 #include "services/consistency/test_packages.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -21,14 +22,14 @@ using testing_packages::Seed;
 
 ConsistencyConfig Load(const std::string& text) {
   absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromText(text);
-  EXPECT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(config, IsOk());
   return config.ok() ? *std::move(config) : ConsistencyConfig();
 }
 
 RuleSettings Effective(const ConsistencyConfig& config, const std::string& id,
                        const std::string& division) {
   absl::StatusOr<RuleSettings> rule = config.EffectiveRule(id, division);
-  EXPECT_TRUE(rule.ok()) << rule.status();
+  EXPECT_THAT(rule, IsOk());
   return rule.ok() ? *rule : RuleSettings();
 }
 
@@ -48,8 +49,7 @@ TEST(ConsistencyConfigTest, DefaultsAreTheCatalogues) {
   EXPECT_TRUE(rule.enabled);
   EXPECT_FALSE(rule.blocking);
   EXPECT_EQ(Effective(config, "I-07", "").tolerance_bp, 13000);
-  EXPECT_EQ(config.EffectiveRule("Z-01", "430602").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(config.EffectiveRule("Z-01", "430602"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(ConsistencyConfigTest, MostSpecificRegionWinsFieldByField) {
@@ -243,11 +243,10 @@ TEST(ConsistencyConfigTest, FromFile) {
            "\"X-02\" blocking: true } }\n";
   }
   absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromFile(path);
-  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_THAT(config, IsOk());
   EXPECT_TRUE(Effective(*config, "X-02", "430602").blocking);
   std::remove(path.c_str());
-  EXPECT_EQ(ConsistencyConfig::FromFile(path).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(ConsistencyConfig::FromFile(path), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(ConsistencyConfigTest, RejectsWhatCannotBeMeant) {
@@ -287,8 +286,7 @@ TEST(ConsistencyConfigTest, RejectsWhatCannotBeMeant) {
   for (const Bad& b : bad) {
     absl::StatusOr<ConsistencyConfig> config =
         ConsistencyConfig::FromText(b.text);
-    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument)
-        << b.text;
+    EXPECT_THAT(config, StatusIs(absl::StatusCode::kInvalidArgument)) << b.text;
     EXPECT_THAT(std::string(config.status().message()), HasSubstr(b.message))
         << b.text;
   }

@@ -9,77 +9,24 @@
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
-#include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "common/server/grpc_server.h"
 #include "gtest/gtest.h"
 #include "services/ingestion/evaluation_status.h"
+#include "tests/testing/fake_aggregation.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace ingestion {
 namespace {
 
-// Applies every version but version 0 (INVALID_ARGUMENT); with `batch`
-// false it has no ApplyEvaluations (an older server).
-class FakeAggregation final : public v1::AggregationService::CallbackService {
- public:
-  explicit FakeAggregation(bool batch) : batch_(batch) {}
-
-  grpc::ServerUnaryReactor* ApplyEvaluation(grpc::CallbackServerContext* context,
-                                            const v1::ApplyEvaluationRequest* request,
-                                            v1::ApplyEvaluationResponse* response) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    absl::MutexLock lock(&mu_);
-    ++single_calls_;
-    if (request->version() == 0) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "version 0"));
-      return reactor;
-    }
-    response->set_outcome(v1::APPLY_OUTCOME_APPLIED);
-    response->set_applied_version(request->version());
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
-  grpc::ServerUnaryReactor* ApplyEvaluations(grpc::CallbackServerContext* context,
-                                             const v1::ApplyEvaluationsRequest* request,
-                                             v1::ApplyEvaluationsResponse* response) override {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    if (!batch_) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no such method"));
-      return reactor;
-    }
-    absl::MutexLock lock(&mu_);
-    ++batch_calls_;
-    for (const v1::ApplyEvaluationRequest& r : request->evaluations()) {
-      v1::ApplyEvaluationResult* result = response->add_results();
-      if (r.version() == 0) {
-        result->set_error_code(static_cast<int>(absl::StatusCode::kInvalidArgument));
-        result->set_error_message("version 0");
-        continue;
-      }
-      result->mutable_applied()->set_outcome(v1::APPLY_OUTCOME_APPLIED);
-      result->mutable_applied()->set_applied_version(r.version());
-    }
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
-  int single_calls() {
-    absl::MutexLock lock(&mu_);
-    return single_calls_;
-  }
-  int batch_calls() {
-    absl::MutexLock lock(&mu_);
-    return batch_calls_;
-  }
-
- private:
-  const bool batch_;
-  absl::Mutex mu_;
-  int single_calls_ = 0;
-  int batch_calls_ = 0;
-};
+// A fake aggregation that applies every version but version 0
+// (INVALID_ARGUMENT); with `batch` false it has no ApplyEvaluations (an older
+// server).
+FakeAggregationService::Options Batch(bool batch) {
+  FakeAggregationService::Options options;
+  options.batch = batch;
+  return options;
+}
 
 GrpcEvaluationSink::Options SinkOptions(const std::string& address) {
   GrpcEvaluationSink::Options options;
@@ -104,10 +51,10 @@ std::vector<const v1::ApplyEvaluationRequest*> Pointers(
 void ExpectAppliedExceptVersionZero(
     const std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>>& results) {
   ASSERT_EQ(results.size(), 3u);
-  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  ASSERT_THAT(results[0], IsOk());
   EXPECT_EQ(results[0]->applied_version(), 1);
   EXPECT_TRUE(absl::IsInvalidArgument(results[1].status())) << results[1].status();
-  ASSERT_TRUE(results[2].ok()) << results[2].status();
+  ASSERT_THAT(results[2], IsOk());
   EXPECT_EQ(results[2]->applied_version(), 3);
 }
 
@@ -134,21 +81,21 @@ TEST(ApplyRequestOfTest, TakeApplyRequestGivesTheSameRequestAsCopying) {
 }
 
 TEST(GrpcEvaluationSinkTest, ARoundIsOneApplyEvaluationsCall) {
-  FakeAggregation fake(/*batch=*/true);
+  FakeAggregationService fake(Batch(true));
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   GrpcEvaluationSink sink(SinkOptions((*server)->address()));
   const std::vector<v1::ApplyEvaluationRequest> versions = Versions({1, 0, 3});
   ExpectAppliedExceptVersionZero(sink.DeliverBatch(Pointers(versions)));
-  EXPECT_EQ(fake.batch_calls(), 1);
-  EXPECT_EQ(fake.single_calls(), 0);
+  EXPECT_EQ(fake.apply_batch_calls(), 1);
+  EXPECT_EQ(fake.apply_calls(), 0);
   EXPECT_TRUE(sink.DeliverBatch({}).empty());
 }
 
 TEST(GrpcEvaluationSinkTest, ALargeRoundIsSplitByBytes) {
-  FakeAggregation fake(/*batch=*/true);
+  FakeAggregationService fake(Batch(true));
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   GrpcEvaluationSink::Options options = SinkOptions((*server)->address());
   std::vector<v1::ApplyEvaluationRequest> requests = Versions({1, 2, 3, 4, 5});
   for (auto& r : requests) r.mutable_package()->mutable_unit()->set_name(std::string(1000, 'x'));
@@ -157,32 +104,32 @@ TEST(GrpcEvaluationSinkTest, ALargeRoundIsSplitByBytes) {
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> results = sink.DeliverBatch(Pointers(requests));
   ASSERT_EQ(results.size(), 5u);
   for (size_t i = 0; i < results.size(); ++i) {
-    ASSERT_TRUE(results[i].ok()) << results[i].status();
+    ASSERT_THAT(results[i], IsOk());
     EXPECT_EQ(results[i]->applied_version(), static_cast<int>(i + 1));
   }
-  EXPECT_EQ(fake.batch_calls(), 3);
+  EXPECT_EQ(fake.apply_batch_calls(), 3);
 }
 
 TEST(GrpcEvaluationSinkTest, AnOlderServerGetsOneCallPerVersion) {
-  FakeAggregation fake(/*batch=*/false);
+  FakeAggregationService fake(Batch(false));
   auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   GrpcEvaluationSink sink(SinkOptions((*server)->address()));
   const std::vector<v1::ApplyEvaluationRequest> versions = Versions({1, 0, 3});
   ExpectAppliedExceptVersionZero(sink.DeliverBatch(Pointers(versions)));
-  EXPECT_EQ(fake.single_calls(), 3);
+  EXPECT_EQ(fake.apply_calls(), 3);
   // Remembered: the next round goes one by one at once.
   ExpectAppliedExceptVersionZero(sink.DeliverBatch(Pointers(versions)));
-  EXPECT_EQ(fake.single_calls(), 6);
-  EXPECT_EQ(fake.batch_calls(), 0);
+  EXPECT_EQ(fake.apply_calls(), 6);
+  EXPECT_EQ(fake.apply_batch_calls(), 0);
 }
 
 TEST(GrpcEvaluationSinkTest, AnUnreachableServerCostsOneAttempt) {
   int port = 0;
   {
-    FakeAggregation fake(/*batch=*/true);
+    FakeAggregationService fake(Batch(true));
     auto server = GrpcServer::Start(GrpcServerOptions(), {&fake});
-    ASSERT_TRUE(server.ok()) << server.status();
+    ASSERT_THAT(server, IsOk());
     port = (*server)->port();
   }  // stopped: nobody listens there now
   GrpcEvaluationSink sink(SinkOptions("127.0.0.1:" + std::to_string(port)));

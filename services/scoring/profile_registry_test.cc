@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "google/protobuf/text_format.h"
 #include "services/scoring/scorer.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -75,7 +76,7 @@ absl::Status LoadError(const std::string& text) {
 
 TEST(NationalProfileTest, IsValidAndAsPublished) {
   absl::StatusOr<v1::ScoringProfile> profile = ValidateProfile(NationalProfile2020());
-  ASSERT_TRUE(profile.ok()) << profile.status();
+  ASSERT_THAT(profile, IsOk());
   EXPECT_EQ(profile->name(), "national-2020");
   EXPECT_EQ(profile->execution_rate_weight_centipoints(), 1000);
   EXPECT_EQ(profile->output_weight_centipoints(), 5000);
@@ -95,30 +96,30 @@ TEST(ProfileRegistryTest, DefaultHoldsNational) {
   ASSERT_EQ(registry.profiles().size(), 1u);
   EXPECT_EQ(registry.default_profile(), "national-2020");
   absl::StatusOr<const v1::ScoringProfile*> found = registry.Find("");
-  ASSERT_TRUE(found.ok());
+  ASSERT_THAT(found, IsOk());
   EXPECT_EQ((*found)->name(), "national-2020");
-  ASSERT_TRUE(registry.Find("national-2020").ok());
+  ASSERT_THAT(registry.Find("national-2020"), IsOk());
 }
 
 TEST(ProfileRegistryTest, UnknownProfileIsInvalidArgumentListingKnownOnes) {
   const ProfileRegistry registry;
   absl::StatusOr<const v1::ScoringProfile*> found = registry.Find("provincial-2024");
-  EXPECT_EQ(found.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(found, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(found.status().message()),
               HasSubstr("unknown scoring profile \"provincial-2024\"; known: national-2020"));
 }
 
 TEST(ProfileRegistryTest, LoadsATextprotoFile) {
   absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("profiles");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("profiles.textproto", kTextProto);
-  ASSERT_TRUE(path.ok());
+  ASSERT_THAT(path, IsOk());
   absl::StatusOr<ProfileRegistry> registry = ProfileRegistry::FromFile(*path);
-  ASSERT_TRUE(registry.ok()) << registry.status();
+  ASSERT_THAT(registry, IsOk());
   ASSERT_EQ(registry->profiles().size(), 2u);
   EXPECT_EQ(registry->profiles()[0].name(), "national-2020");
   absl::StatusOr<const v1::ScoringProfile*> city = registry->Find("city-linear");
-  ASSERT_TRUE(city.ok());
+  ASSERT_THAT(city, IsOk());
   EXPECT_EQ((*city)->lower_is_better(), v1::LOWER_IS_BETTER_LINEAR);
   EXPECT_EQ((*city)->over_achievement_review_bp(), 15000);
   EXPECT_EQ((*city)->weight_policy(), v1::KEEP_FILED_SCALE_TO_100);  // default filled
@@ -131,9 +132,9 @@ TEST(ProfileRegistryTest, LoadsATextprotoFile) {
 
 TEST(ProfileRegistryTest, LinearVariantScoresTheSeedCostLine) {
   absl::StatusOr<ProfileRegistry> registry = ProfileRegistry::FromText(kTextProto);
-  ASSERT_TRUE(registry.ok()) << registry.status();
+  ASSERT_THAT(registry, IsOk());
   absl::StatusOr<const v1::ScoringProfile*> city = registry->Find("city-linear");
-  ASSERT_TRUE(city.ok());
+  ASSERT_THAT(city, IsOk());
   v1::EvaluationPackage package;
   v1::Level3Indicator* cost = package.mutable_overall()
                                   ->add_indicators()
@@ -145,20 +146,20 @@ TEST(ProfileRegistryTest, LinearVariantScoresTheSeedCostLine) {
   cost->mutable_actual()->set_text("916.60万元");
   cost->set_weight_centipoints(1500);
   absl::StatusOr<v1::ScoreCard> card = ScorePackage(package, **city);
-  ASSERT_TRUE(card.ok()) << card.status();
+  ASSERT_THAT(card, IsOk());
   EXPECT_EQ(card->overall().lines(0).rule(), v1::RULE_LOWER_IS_BETTER_LINEAR);
   EXPECT_EQ(card->overall().lines(0).computed_centipoints(), 1203);
 }
 
 TEST(ProfileRegistryTest, LoadsAJsonFile) {
   absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("profiles");
-  ASSERT_TRUE(dir.ok());
+  ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("profiles.json", kJson);
-  ASSERT_TRUE(path.ok());
+  ASSERT_THAT(path, IsOk());
   absl::StatusOr<ProfileRegistry> registry = ProfileRegistry::FromFile(*path);
-  ASSERT_TRUE(registry.ok()) << registry.status();
+  ASSERT_THAT(registry, IsOk());
   absl::StatusOr<const v1::ScoringProfile*> unscaled = registry->Find("unscaled");
-  ASSERT_TRUE(unscaled.ok());
+  ASSERT_THAT(unscaled, IsOk());
   EXPECT_EQ((*unscaled)->weight_policy(), v1::KEEP_FILED_UNSCALED);
   EXPECT_EQ((*unscaled)->execution_rate_weight_centipoints(), 2000);
   EXPECT_EQ((*unscaled)->lower_is_better(), v1::LOWER_IS_BETTER_RATIO);
@@ -167,22 +168,22 @@ TEST(ProfileRegistryTest, LoadsAJsonFile) {
 
 TEST(ProfileRegistryTest, FormatIsGuessedWithoutAKnownExtension) {
   absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("profiles");
-  ASSERT_TRUE(dir.ok());
+  ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> json = dir->WriteFile("a.conf", kJson);
   absl::StatusOr<std::string> text = dir->WriteFile("b.conf", kTextProto);
-  ASSERT_TRUE(json.ok() && text.ok());
-  EXPECT_TRUE(ProfileRegistry::FromFile(*json).ok());
-  EXPECT_TRUE(ProfileRegistry::FromFile(*text).ok());
+  ASSERT_THAT(json, IsOk());
+  ASSERT_THAT(text, IsOk());
+  EXPECT_THAT(ProfileRegistry::FromFile(*json), IsOk());
+  EXPECT_THAT(ProfileRegistry::FromFile(*text), IsOk());
 }
 
 TEST(ProfileRegistryTest, MissingFileIsNotFound) {
-  EXPECT_EQ(ProfileRegistry::FromFile("/nonexistent/profiles.json").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(ProfileRegistry::FromFile("/nonexistent/profiles.json"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(ProfileRegistryTest, SyntaxErrorsNameTheFileAndPlace) {
   absl::Status status = LoadError("profiles { name: \"x\" bogus_field: 3 }");
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr("test.textproto"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("line 1:"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("bogus_field"));
@@ -190,11 +191,12 @@ TEST(ProfileRegistryTest, SyntaxErrorsNameTheFileAndPlace) {
   status = ProfileRegistry::FromText(R"({"profiles": [{"nme": "x"}]})",
                                      ProfileFormat::kJson, "p.json")
                .status();
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr("p.json"));
 }
 
 struct BadProfile {
+  std::string name;  // the test's name
   std::function<void(v1::ScoringProfile*)> edit;
   std::string message;
 };
@@ -203,7 +205,7 @@ class BadProfileTest : public ::testing::TestWithParam<BadProfile> {};
 
 TEST_P(BadProfileTest, IsRejectedWithAClearMessage) {
   const absl::Status status = LoadError(ProfileText(GetParam().edit));
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr(GetParam().message));
   EXPECT_THAT(std::string(status.message()), HasSubstr("test.textproto"));
 }
@@ -211,50 +213,51 @@ TEST_P(BadProfileTest, IsRejectedWithAClearMessage) {
 INSTANTIATE_TEST_SUITE_P(
     All, BadProfileTest,
     ::testing::Values(
-        BadProfile{[](v1::ScoringProfile* p) { p->clear_name(); },
+        BadProfile{"NoName", [](v1::ScoringProfile* p) { p->clear_name(); },
                    "scoring profile without a name"},
-        BadProfile{[](v1::ScoringProfile* p) { p->set_name("has space"); },
+        BadProfile{"NameWithSpace", [](v1::ScoringProfile* p) { p->set_name("has space"); },
                    "name may only use ASCII letters"},
-        BadProfile{[](v1::ScoringProfile* p) { p->set_name(std::string(65, 'a')); },
+        BadProfile{"NameTooLong", [](v1::ScoringProfile* p) { p->set_name(std::string(65, 'a')); },
                    "name longer than 64 characters"},
-        BadProfile{[](v1::ScoringProfile* p) { p->set_output_weight_centipoints(4500); },
+        BadProfile{"WeightsNot100", [](v1::ScoringProfile* p) { p->set_output_weight_centipoints(4500); },
                    "weights add up to 95 (execution rate 10 + output 45 + "
                    "benefit 30 + satisfaction 10), must be 100"},
-        BadProfile{[](v1::ScoringProfile* p) {
+        BadProfile{"NegativeWeight", [](v1::ScoringProfile* p) {
                      p->set_output_weight_centipoints(-5000);
                      p->set_benefit_weight_centipoints(13000);
                    },
                    "output weight -50 is negative"},
-        BadProfile{[](v1::ScoringProfile* p) { p->set_over_achievement_review_bp(9000); },
+        BadProfile{"ReviewBelow100Percent", [](v1::ScoringProfile* p) { p->set_over_achievement_review_bp(9000); },
                    "over_achievement_review_bp 9000 is below 10000"},
-        BadProfile{[](v1::ScoringProfile* p) { p->clear_grade_bands(); },
+        BadProfile{"NoGradeBands", [](v1::ScoringProfile* p) { p->clear_grade_bands(); },
                    "no grade bands"},
-        BadProfile{[](v1::ScoringProfile* p) {
+        BadProfile{"BandWithoutGrade", [](v1::ScoringProfile* p) {
                      *p->add_grade_bands() = Band(v1::GRADE_UNSPECIFIED, 5000);
                    },
                    "names no grade"},
-        BadProfile{[](v1::ScoringProfile* p) {
+        BadProfile{"TwoBandsOfOneGrade", [](v1::ScoringProfile* p) {
                      *p->add_grade_bands() = Band(v1::GRADE_EXCELLENT, 9500);
                    },
                    "grade GRADE_EXCELLENT has two bands"},
-        BadProfile{[](v1::ScoringProfile* p) {
+        BadProfile{"BandAbove100", [](v1::ScoringProfile* p) {
                      p->mutable_grade_bands(0)->set_min_centipoints(12000);
                    },
                    "grade GRADE_EXCELLENT starts at 120, outside 0-100"},
-        BadProfile{[](v1::ScoringProfile* p) {
+        BadProfile{"BandsOutOfOrder", [](v1::ScoringProfile* p) {
                      p->mutable_grade_bands(1)->set_min_centipoints(9500);
                    },
                    "grade GRADE_GOOD starts at 95, not below the better grade "
                    "GRADE_EXCELLENT at 90"},
-        BadProfile{[](v1::ScoringProfile* p) {
+        BadProfile{"LowestBandAboveZero", [](v1::ScoringProfile* p) {
                      p->mutable_grade_bands(3)->set_min_centipoints(100);
                    },
                    "the lowest grade band (GRADE_POOR) starts at 1: totals "
-                   "below it would have no grade"}));
+                   "below it would have no grade"}),
+    [](const ::testing::TestParamInfo<BadProfile>& info) { return info.param.name; });
 
 TEST(ProfileRegistryTest, NationalCannotBeRedefinedNorNamesRepeated) {
   absl::Status status = LoadError(R"pb(profiles { name: "national-2020" })pb");
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr("built in"));
   status = LoadError(ProfileText() + ProfileText());
   EXPECT_THAT(std::string(status.message()), HasSubstr("\"p\" is defined twice"));
@@ -262,7 +265,7 @@ TEST(ProfileRegistryTest, NationalCannotBeRedefinedNorNamesRepeated) {
 
 TEST(ProfileRegistryTest, EmptyFileHoldsJustNational) {
   absl::StatusOr<ProfileRegistry> registry = ProfileRegistry::FromText("");
-  ASSERT_TRUE(registry.ok()) << registry.status();
+  ASSERT_THAT(registry, IsOk());
   EXPECT_EQ(registry->profiles().size(), 1u);
 }
 

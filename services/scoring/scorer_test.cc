@@ -6,11 +6,12 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "common/package/package_json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/scoring/profile_registry.h"
 #include "services/scoring/scorecard_text.h"
+#include "tests/testing/seed.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -54,7 +55,7 @@ v1::EvaluationPackage PackageWith(const Indicator& in) {
 v1::ScoreLine ScoreOne(const Indicator& in,
                        const v1::ScoringProfile& profile = NationalProfile2020()) {
   absl::StatusOr<v1::ScoreCard> card = ScorePackage(PackageWith(in), profile);
-  EXPECT_TRUE(card.ok()) << card.status();
+  EXPECT_THAT(card, IsOk());
   if (!card.ok() || card->overall().lines_size() != 1) {
     ADD_FAILURE() << "expected one line";
     return v1::ScoreLine();
@@ -84,7 +85,7 @@ v1::ScoreLine ScoreExecution(std::optional<int64_t> budget,
   if (self) funds->set_self_score_centipoints(*self);
   absl::StatusOr<v1::ScoreCard> card =
       ScorePackage(package, NationalProfile2020());
-  EXPECT_TRUE(card.ok()) << card.status();
+  EXPECT_THAT(card, IsOk());
   if (!card.ok() || card->overall().lines_size() != 1) return v1::ScoreLine();
   return card->overall().lines(0);
 }
@@ -593,7 +594,7 @@ v1::EvaluationPackage ProjectPackage(int32_t funds_weight,
 TEST(TableTest, ProjectExecutionLineScoredWithItsWeight) {
   absl::StatusOr<v1::ScoreCard> card =
       ScorePackage(ProjectPackage(1000, 10000), NationalProfile2020());
-  ASSERT_TRUE(card.ok()) << card.status();
+  ASSERT_THAT(card, IsOk());
   const v1::TableScore& project = card->projects(0);
   EXPECT_EQ(project.field_path(), "projects[0]");
   ASSERT_EQ(project.lines_size(), 2);
@@ -610,7 +611,7 @@ TEST(TableTest, ProjectExecutionLineScoredWithItsWeight) {
 TEST(TableTest, FundsWeightEqualToTheTotalIsNoExecutionLine) {
   absl::StatusOr<v1::ScoreCard> card =
       ScorePackage(ProjectPackage(9000, 9000), NationalProfile2020());
-  ASSERT_TRUE(card.ok()) << card.status();
+  ASSERT_THAT(card, IsOk());
   const v1::TableScore& project = card->projects(0);
   ASSERT_EQ(project.lines_size(), 1);
   EXPECT_EQ(project.lines(0).rule(), v1::RULE_HIGHER_IS_BETTER);
@@ -619,7 +620,7 @@ TEST(TableTest, FundsWeightEqualToTheTotalIsNoExecutionLine) {
                   "funds row weight 90 equals the declared total 90")));
   // 100 or more, with no declared total.
   card = ScorePackage(ProjectPackage(10000, std::nullopt), NationalProfile2020());
-  ASSERT_TRUE(card.ok());
+  ASSERT_THAT(card, IsOk());
   EXPECT_EQ(card->projects(0).lines_size(), 1);
   EXPECT_THAT(card->projects(0).notes(),
               testing::Contains(HasSubstr("funds row weight 100 is 100 or more")));
@@ -631,11 +632,11 @@ TEST(TableTest, UnscaledPolicyGradesTheRawTotal) {
   profile.set_weight_policy(v1::KEEP_FILED_UNSCALED);
   v1::EvaluationPackage package = PackageWith({"100%", "100%", 8000, 8000});
   absl::StatusOr<v1::ScoreCard> card = ScorePackage(package, profile);
-  ASSERT_TRUE(card.ok());
+  ASSERT_THAT(card, IsOk());
   EXPECT_EQ(card->overall().graded_centipoints(), 8000);
   EXPECT_EQ(card->overall().grade(), v1::GRADE_GOOD);
   card = ScorePackage(package, NationalProfile2020());
-  ASSERT_TRUE(card.ok());
+  ASSERT_THAT(card, IsOk());
   EXPECT_EQ(card->overall().graded_centipoints(), 10000);  // 80 × 100 ÷ 80
   EXPECT_EQ(card->overall().grade(), v1::GRADE_EXCELLENT);
 }
@@ -644,13 +645,13 @@ TEST(TableTest, InvalidProfileIsRejected) {
   v1::ScoringProfile profile = NationalProfile2020();
   profile.clear_grade_bands();
   absl::StatusOr<v1::ScoreCard> card = ScorePackage(PackageWith({"1", "1", 100}), profile);
-  EXPECT_EQ(card.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(card, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(TableTest, EmptyPackageScoresNothing) {
   absl::StatusOr<v1::ScoreCard> card =
       ScorePackage(v1::EvaluationPackage(), NationalProfile2020());
-  ASSERT_TRUE(card.ok());
+  ASSERT_THAT(card, IsOk());
   EXPECT_EQ(card->overall().lines_size(), 0);
   EXPECT_EQ(card->overall().grade(), v1::GRADE_UNSPECIFIED);
   EXPECT_THAT(card->overall().notes(), testing::Contains("no weights filed: nothing to grade"));
@@ -685,11 +686,8 @@ void ExpectLines(const v1::TableScore& table, const std::vector<Expected>& expec
 class SeedTest : public testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<v1::EvaluationPackage> package = LoadPackageJsonFile(
-        std::string(BUDGETPERF_SOURCE_DIR) + "/tests/data/seed-2023.json");
-    ASSERT_TRUE(package.ok()) << package.status();
-    absl::StatusOr<v1::ScoreCard> card = ScorePackage(*package, NationalProfile2020());
-    ASSERT_TRUE(card.ok()) << card.status();
+    absl::StatusOr<v1::ScoreCard> card = ScorePackage(SeedPackage(), NationalProfile2020());
+    ASSERT_THAT(card, IsOk());
     card_ = *std::move(card);
   }
   v1::ScoreCard card_;
@@ -810,11 +808,8 @@ TEST_F(SeedTest, Summary) {
 }
 
 TEST_F(SeedTest, LinearProfileChangesOnlyTheCostLine) {
-  absl::StatusOr<v1::EvaluationPackage> package = LoadPackageJsonFile(
-      std::string(BUDGETPERF_SOURCE_DIR) + "/tests/data/seed-2023.json");
-  ASSERT_TRUE(package.ok());
-  absl::StatusOr<v1::ScoreCard> card = ScorePackage(*package, LinearProfile());
-  ASSERT_TRUE(card.ok());
+  absl::StatusOr<v1::ScoreCard> card = ScorePackage(SeedPackage(), LinearProfile());
+  ASSERT_THAT(card, IsOk());
   EXPECT_EQ(card->overall().lines(4).computed_centipoints(), 1203);
   EXPECT_EQ(card->overall().computed_centipoints(), 10703);
   // 107.03 × 100 ÷ 110 = 97.3

@@ -11,25 +11,19 @@
 
 #include "absl/strings/match.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
-#include "common/package/package_json.h"
 #include "common/server/grpc_status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/seed.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
 namespace {
 
 using ::testing::HasSubstr;
-
-v1::EvaluationPackage Seed() {
-  absl::StatusOr<v1::EvaluationPackage> package = LoadPackageJsonFile(
-      std::string(BUDGETPERF_SOURCE_DIR) + "/tests/data/seed-2023.json");
-  EXPECT_TRUE(package.ok()) << package.status();
-  return package.ok() ? *package : v1::EvaluationPackage();
-}
 
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -79,7 +73,7 @@ class ScoringServerTest : public ::testing::Test {
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server =
         testing::ServerProcess::Start(testing::BinaryPath("budget-scoring"), args);
-    ASSERT_TRUE(server.ok()) << server.status();
+    ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     EXPECT_TRUE(absl::StartsWith(server_->address(), "127.0.0.1:"));
     EXPECT_NE(server_->address(), "127.0.0.1:0");
@@ -95,13 +89,13 @@ class ScoringServerTest : public ::testing::Test {
     stub_.reset();
     channel_.reset();
     const absl::Status terminated = server_->Terminate();
-    EXPECT_TRUE(terminated.ok()) << terminated;
+    EXPECT_THAT(terminated, IsOk());
     EXPECT_EQ(server_->Wait(), 0);
   }
 
   grpc::Status Score(const std::string& profile, v1::ScoreResponse* response) {
     v1::ScoreRequest request;
-    *request.mutable_package() = Seed();
+    *request.mutable_package() = SeedPackage();
     request.set_profile(profile);
     return stub_->Score(Context().get(), request, response);
   }
@@ -115,7 +109,7 @@ TEST_F(ScoringServerTest, ScoresTheSeedThenExitsCleanlyOnSigterm) {
   ASSERT_NO_FATAL_FAILURE(Start());
   v1::ScoreResponse response;
   const grpc::Status status = Score("", &response);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   const v1::ScoreCard& card = response.scorecard();
   EXPECT_EQ(card.summary().profile(), "national-2020");
   EXPECT_EQ(card.summary().graded_centipoints(), 9775);
@@ -149,20 +143,18 @@ TEST_F(ScoringServerTest, HealthIsServing) {
   for (const std::string service : {"", "budgetperf.v1.ScoringService"}) {
     absl::StatusOr<std::string> reply = CallRaw(
         channel_, "/grpc.health.v1.Health/Check", HealthCheckRequest(service));
-    ASSERT_TRUE(reply.ok()) << service << ": " << reply.status();
+    ASSERT_THAT(reply, IsOk()) << service << ": " << reply.status();
     EXPECT_EQ(*reply, kServing) << service;
   }
   // An unknown service is NOT_FOUND, which shows the answers above are real.
-  EXPECT_EQ(CallRaw(channel_, "/grpc.health.v1.Health/Check",
-                    HealthCheckRequest("no.such.Service"))
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(CallRaw(channel_, "/grpc.health.v1.Health/Check",
+                      HealthCheckRequest("no.such.Service")),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(ScoringServerTest, ProfilesFileIsServed) {
   absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("scoring");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("profiles.textproto", R"pb(
     profiles {
       name: "city-linear"
@@ -175,17 +167,17 @@ TEST_F(ScoringServerTest, ProfilesFileIsServed) {
       grade_bands { grade: GRADE_POOR min_centipoints: 0 }
     }
   )pb");
-  ASSERT_TRUE(path.ok());
+  ASSERT_THAT(path, IsOk());
   ASSERT_NO_FATAL_FAILURE(Start({"--profiles=" + *path}));
 
   v1::ListProfilesResponse profiles;
-  ASSERT_TRUE(stub_->ListProfiles(Context().get(), v1::ListProfilesRequest(), &profiles).ok());
+  ASSERT_THAT(stub_->ListProfiles(Context().get(), v1::ListProfilesRequest(), &profiles), IsOk());
   EXPECT_EQ(profiles.default_profile(), "national-2020");
   ASSERT_EQ(profiles.profiles_size(), 2);
   EXPECT_EQ(profiles.profiles(1).name(), "city-linear");
 
   v1::ScoreResponse response;
-  ASSERT_TRUE(Score("city-linear", &response).ok());
+  ASSERT_THAT(Score("city-linear", &response), IsOk());
   EXPECT_EQ(response.scorecard().summary().profile(), "city-linear");
   EXPECT_EQ(response.scorecard().overall().lines(4).rule(),
             v1::RULE_LOWER_IS_BETTER_LINEAR);
@@ -195,15 +187,14 @@ TEST_F(ScoringServerTest, ProfilesFileIsServed) {
 
 TEST_F(ScoringServerTest, BadProfilesFileStopsTheServerWithTheReason) {
   absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("scoring");
-  ASSERT_TRUE(dir.ok());
+  ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile(
       "profiles.json", R"({"profiles": [{"name": "x", "outputWeightCentipoints": 1}]})");
-  ASSERT_TRUE(path.ok());
+  ASSERT_THAT(path, IsOk());
   absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server =
       testing::ServerProcess::Start(testing::BinaryPath("budget-scoring"),
                                     {"--listen=127.0.0.1:0", "--profiles=" + *path});
-  ASSERT_FALSE(server.ok());
-  EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_THAT(server, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(server.status().message()), HasSubstr("exited with code 1"));
 }
 

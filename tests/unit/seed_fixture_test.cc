@@ -14,6 +14,8 @@
 #include "common/package/package_json.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/seed.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -27,9 +29,7 @@ using v1::Level3Indicator;
 
 constexpr int64_t kFenPerWan = 1000000;  // 1 万元 = 1,000,000 fen
 
-std::string FixturePath() {
-  return std::string(BUDGETPERF_SOURCE_DIR) + "/tests/data/seed-2023.json";
-}
+std::string FixturePath() { return SeedPath(); }
 
 std::string ReadFixtureText() {
   std::ifstream in(FixturePath(), std::ios::binary);
@@ -42,7 +42,7 @@ class SeedFixtureTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     auto loaded = LoadPackageJsonFile(FixturePath());
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    ASSERT_THAT(loaded, IsOk());
     package_ = new EvaluationPackage(*std::move(loaded));
   }
   static void TearDownTestSuite() {
@@ -551,23 +551,23 @@ TEST(SeedFixtureStrictnessTest, UnknownFieldIsRejected) {
   ASSERT_NE(brace, std::string::npos);
   text.insert(brace + 1, "\"bogus\": 1,");
   auto parsed = ParsePackageJson(text);
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << parsed.status();
+  ASSERT_THAT(parsed, ::testing::Not(IsOk()));
+  EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument)) << parsed.status();
 }
 
 TEST(SeedFixtureStrictnessTest, MissingFileIsNotFound) {
   auto loaded = LoadPackageJsonFile(FixturePath() + ".does-not-exist");
-  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(loaded, StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(SeedFixtureTest, RoundTripIsLossless) {
   const std::string json = PackageToJson(pkg());
   auto again = ParsePackageJson(json);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(pkg(), *again));
   // Compact output parses back to the same message too.
   auto compact = ParsePackageJson(PackageToJson(pkg(), /*pretty=*/false));
-  ASSERT_TRUE(compact.ok()) << compact.status();
+  ASSERT_THAT(compact, IsOk());
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(pkg(), *compact));
 }
 

@@ -6,6 +6,7 @@
 #include "common/money/rate.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -33,7 +34,7 @@ TEST(SampleGeneratorTest, CodesAndTreeAreValid) {
     EXPECT_TRUE(codes.insert(row.code).second) << "duplicate code " << row.code;
     EXPECT_TRUE(names.insert(row.name).second) << "duplicate name " << row.name;
     if (row.kind != "district") {
-      EXPECT_TRUE(ValidateUscc(row.code).ok()) << row.code;
+      EXPECT_THAT(ValidateUscc(row.code), IsOk()) << row.code;
       EXPECT_TRUE(codes.count(row.parent_code)) << "parent before child: " << row.code;
     }
   }
