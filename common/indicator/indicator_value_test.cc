@@ -1,6 +1,7 @@
 #include "common/indicator/indicator_value.h"
 
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <string>
 #include <utility>
@@ -32,6 +33,9 @@ struct Case {
   int32_t month = 0;
   std::string error;  // substring of the expected error (UNPARSEABLE only)
 };
+
+// gtest shows a case by its name instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 Case Of(std::string name, std::string text, Parsed::Kind kind) {
   Case c;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -15,6 +16,9 @@ struct ParseCase {
   std::string text;
   int64_t fen;
 };
+
+// gtest shows a case by its name instead of dumping its bytes.
+void PrintTo(const ParseCase& c, std::ostream* os) { *os << c.name; }
 
 // Names parameterised tests by their case's `name` field.
 template <typename Case>
@@ -54,6 +58,8 @@ struct BadCase {
   std::string name;  // the test's name
   std::string text;
 };
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
 
 class ParseWanYuanBadTest : public testing::TestWithParam<BadCase> {};
 

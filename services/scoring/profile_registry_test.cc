@@ -1,6 +1,7 @@
 #include "services/scoring/profile_registry.h"
 
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -200,6 +201,9 @@ struct BadProfile {
   std::function<void(v1::ScoringProfile*)> edit;
   std::string message;
 };
+
+// gtest shows a case by its name instead of dumping its bytes.
+void PrintTo(const BadProfile& c, std::ostream* os) { *os << c.name; }
 
 class BadProfileTest : public ::testing::TestWithParam<BadProfile> {};
 
