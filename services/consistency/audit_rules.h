@@ -14,70 +14,22 @@
 //   input.nodes = ...;    // the subtree's tree nodes in force in 2023
 //   std::vector<v1::Finding> findings = RunAuditRules(input, config);
 //
-// What the rules compare (each rule's catalogue description says it in a
-// sentence; the details that decide when a rule stays quiet are here):
+// What the rules compare: each rule's catalogue description says it in a
+// sentence; the details that decide when a rule stays quiet open the file
+// that implements it:
 //
-//   U-01  a package's USCC against the tree: the unit name (and division
-//         code) the tree gives that USCC. Names are compared after removing
-//         white space and folding full-width brackets, so "（2）" and "(2)"
-//         agree, and a leading region qualifier on one side ("岳阳市" +
-//         "岳阳楼区第一中学") is not a difference. Also two packages of the
-//         input with one USCC and different names.
-//   U-06  two packages of the same year with the same (normalised) unit name
-//         and different USCCs. The package the tree knows by that name is the
-//         reference; the other one gets the finding.
-//   U-02  an attachment 3 table with the same name and the same three
-//         amounts (年初预算数, 全年预算数, 全年执行数; executed > 0) in two
-//         units' packages. A department's table and the table of the unit it
-//         names as 实施单位 are not duplicates (U-05 compares them), nor are
-//         two parts of one department's project.
-//   U-05  a department's own figures against the sum of its units'. A
-//         department files its own package (本级), so no figure of its
-//         attachments 1 and 2 is a sum of its units' (adding them up would
-//         flag every department). The forms do make one figure additive: an
-//         attachment 3 table is one per first-level project, and when the
-//         department's table names some of its units as 实施单位, those
-//         units' tables of the same project are parts of it. Each of the
-//         three funds columns of the department's table must then be at
-//         least the sum of the parts, and equal to it when every unit named
-//         filed the project and the department does not name itself (with
-//         one unit named: "reported by both with different amounts").
-//   U-03  public funds per staff member (附件1 公用经费 本年决算数 ÷
-//   实际在职人数),
-//         above its peers (spending less per head is no finding),
-//   U-07  execution rate (附件2 全年执行数 ÷ 全年预算数, computed, not as
-//         filed), above or below,
-//   U-08  self-score minus computed score (the scorecard's
-//         self_graded − graded, both after the profile's weight policy),
-//         above (a self-assessment more generous than the peers'):
-//         outliers among peers by median and MAD. Peers: the units of the
-//         same supervising department (the tree's parent, else the package's
-//         主管部门); the departments' own packages form one group of their
-//         own. Only groups with at least AuditOptions::min_peer_group values
-//         and MAD > 0 are judged; a value is an outlier when
-//         |x − median| > k × 1.4826 × MAD, k = tolerance_bp / 10000 (35000:
-//         3.5), and the distance is also material (AuditOptions: twice the
-//         median per staff member, 10 percentage points of execution rate,
-//         5 points of score). Values are integers (fen per person; the rate
-//         in millionths; centipoints) and the test is done in 128-bit
-//         integers, so no floating point decides a finding.
-//   U-04  a report section (绩效自评报告) of at least
-//         AuditOptions::min_copied_chars characters (white space aside) whose
-//         text is the same as another unit's.
-//   Y-01  each attachment 1 row's 上年决算数 against last year's 本年决算数 of
-//   the
-//         same row (repeated rows matched by label). A total whose difference
-//         is exactly the sum of its parts' differences is left to the parts.
-//   Y-02  the report's stated income change against this year's income less
-//         last year's.
-//   Y-03  the report's stated expenditure changes (total, basic, project and
-//         each function; of 支出 and of 一般公共预算拨款支出) against the two
-//         years' amounts. A function missing from one year counts 0 there,
-//         provided that year lists functions at all.
-//   Y-04  a higher-is-better quantity indicator (matched by table, level-2
-//         category and name) whose actual last year reached the threshold
-//         share of its target (tolerance_bp, 13000 = 130%), with the same
-//         target this year.
+//   U-01, U-06        identity: one code, two units; one name, two codes
+//                     (audit_identity_rules.cc)
+//   U-02, U-04, U-05  one project in two packages, a copied report section,
+//                     a department's project against its implementing units'
+//                     (audit_cross_unit_rules.cc)
+//   U-03, U-07, U-08  outliers among peers by median and MAD: public funds
+//                     per staff member, execution rate, self-score minus
+//                     computed score (audit_peer_rules.cc, robust_stats.h)
+//   Y-01 to Y-04      this year's package against last year's: the
+//                     prior-year column, the stated income and expenditure
+//                     changes, targets kept after over-achievement
+//                     (audit_cross_year_rules.cc)
 //
 // One mistake, one finding: a package whose identity is in doubt (U-01,
 // U-06) is left out of every other rule, since its other findings would only
