@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "common/server/grpc_status.h"
+#include "common/server/peer_channel.h"
 #include "tools/generator/sample_generator.h"
 
 namespace budgetperf::bench {
@@ -30,11 +31,12 @@ absl::StatusOr<BulkLoadResult> RunBulkLoad(const BulkLoadOptions& options) {
   std::vector<std::thread> threads;
   for (int s = 0; s < streams; ++s) {
     threads.emplace_back([&, s] {
-      grpc::ChannelArguments args;
-      args.SetMaxReceiveMessageSize(256 * 1024 * 1024);
-      args.SetInt("grpc.channel_id", s);
+      PeerChannelOptions channel;
+      channel.max_receive_bytes = 256 * 1024 * 1024;
+      channel.max_send_bytes = -1;
+      channel.channel_id = s;
       auto stub = v1::IngestionService::NewStub(
-          grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args));
+          MakePeerChannel(options.target, grpc::InsecureChannelCredentials(), channel));
       grpc::ClientContext context;
       v1::SubmitStreamResponse response;
       auto writer = stub->SubmitStream(&context, &response);

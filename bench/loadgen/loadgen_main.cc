@@ -26,18 +26,19 @@
 #include "bench/loadgen/closed_loop.h"
 #include "bench/loadgen/workloads.h"
 #include "common/server/grpc_status.h"
+#include "common/server/peer_channel.h"
 #include "tests/testing/server_process.h"
 
 namespace budgetperf::bench {
 namespace {
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, int index) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  PeerChannelOptions channel;
+  channel.max_receive_bytes = 64 * 1024 * 1024;
+  channel.max_send_bytes = 64 * 1024 * 1024;
   // Separate connections per channel: one TCP connection can cap throughput.
-  args.SetInt("grpc.channel_id", index);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  channel.channel_id = index;
+  return MakePeerChannel(target, grpc::InsecureChannelCredentials(), channel);
 }
 
 LoadResult RunEcho(const std::string& address, const LoadOptions& options, size_t request_bytes,

@@ -2,18 +2,19 @@
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/arena.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
 #include "common/codes/uscc.h"
 #include "common/server/grpc_status.h"
+#include "common/server/peer_channel.h"
 #include "common/status/status_macros.h"
 #include "tools/generator/sample_generator.h"
 
@@ -21,11 +22,11 @@ namespace budgetperf::bench {
 namespace {
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& target, int index) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  args.SetMaxSendMessageSize(64 * 1024 * 1024);
-  args.SetInt("grpc.channel_id", index);  // a distinct connection per channel
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  PeerChannelOptions channel;
+  channel.max_receive_bytes = 64 * 1024 * 1024;
+  channel.max_send_bytes = 64 * 1024 * 1024;
+  channel.channel_id = index;  // a distinct connection per channel
+  return MakePeerChannel(target, grpc::InsecureChannelCredentials(), channel);
 }
 
 // Generated packages of a sample district, made once.
@@ -133,7 +134,7 @@ class SubmitWorkload : public Workload {
   // The worker's copies of the templates, made on its first call (in the
   // warm-up).
   std::vector<v1::SubmitRequest>& WorkerRequests(int worker) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     std::unique_ptr<std::vector<v1::SubmitRequest>>& mine = per_worker_[worker];
     if (mine == nullptr) mine = std::make_unique<std::vector<v1::SubmitRequest>>(templates_);
     return *mine;
@@ -142,8 +143,8 @@ class SubmitWorkload : public Workload {
   WorkloadOptions options_;
   std::vector<std::unique_ptr<v1::IngestionService::Stub>> stubs_;
   std::vector<v1::SubmitRequest> templates_;
-  std::mutex mu_;
-  std::map<int, std::unique_ptr<std::vector<v1::SubmitRequest>>> per_worker_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::map<int, std::unique_ptr<std::vector<v1::SubmitRequest>>> per_worker_ ABSL_GUARDED_BY(mu_);
   size_t request_bytes_ = 0;
   size_t reply_bytes_ = 0;
 };

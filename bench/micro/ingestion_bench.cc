@@ -183,13 +183,12 @@ void BM_IngestorSubmit(benchmark::State& state) {
   for (const v1::EvaluationPackage& package : Packages()) {
     *requests.emplace_back().mutable_package() = package;
   }
-  const ingestion::CallContext caller;
   uint64_t n = 0;
   for (auto _ : state) {
     v1::SubmitRequest& request = requests[n % requests.size()];
     request.mutable_package()->mutable_unit()->set_uscc(BenchUscc(n));
     ++n;
-    auto response = ingestor.Submit(caller, request);
+    auto response = ingestor.Submit(request);
     if (!response.ok()) state.SkipWithError(std::string(response.status().message()).c_str());
     benchmark::DoNotOptimize(response);
   }

@@ -354,15 +354,19 @@ AccessGuard::AccessGuard(Options options)
       scope_(std::make_shared<AnyScopeResolver>()),
       authorizer_(Authorizer::Options{scope_, options.submit_rate}) {
   if (options.scope != nullptr) scope_->Add(std::move(options.scope));
+  if (options.node_path) {
+    scope_->Add(std::make_shared<TreeScopeResolver>(std::move(options.node_path)));
+  }
+  if (options.unit_division) {
+    scope_->Add(std::make_shared<DivisionScopeResolver>(std::move(options.unit_division)));
+  }
 }
 
 absl::StatusOr<std::unique_ptr<grpc::Service>> AccessGuard::Guard(grpc::Service* service) {
   if (auto* s = dynamic_cast<v1::IngestionService::CallbackService*>(service)) {
-    scope_->Add(std::make_shared<DivisionScopeResolver>(InProcessUnitDivisionLookup(s)));
     return std::unique_ptr<grpc::Service>(new GuardedIngestion(this, s));
   }
   if (auto* s = dynamic_cast<v1::AggregationService::CallbackService*>(service)) {
-    scope_->Add(std::make_shared<TreeScopeResolver>(InProcessNodePathLookup(s)));
     return std::unique_ptr<grpc::Service>(new GuardedAggregation(this, s));
   }
   if (auto* s = dynamic_cast<v1::ScoringService::CallbackService*>(service)) {

@@ -44,6 +44,7 @@
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/auth.pb.h"
 #include "common/auth/authorizer.h"
+#include "common/auth/scope.h"
 #include "common/auth/token_verifier.h"
 #include "common/server/server_security.h"
 #include "google/protobuf/message.h"
@@ -57,13 +58,16 @@ class AccessGuard final : public ServiceGuard {
     // Checks tokens: a TokenManager where the store lives, a
     // RemoteTokenVerifier elsewhere. Required.
     std::shared_ptr<TokenVerifier> verifier;
-    // Places codes for bureaus (see scope.h). The guard adds, after it, the
-    // org tree of any AggregationService it guards (InProcessNodePathLookup)
-    // and the units' divisions of any IngestionService it guards
-    // (InProcessUnitDivisionLookup), so that servers of the tree or of the
-    // filings need nothing here. Without any, bureaus reach their own node
-    // and their division's listings only.
+    // Places codes for bureaus (see scope.h), asked first. Without any
+    // source, bureaus reach their own node and their division's listings
+    // only.
     std::shared_ptr<ScopeResolver> scope;
+    // The server's own sources, asked after `scope`: the org tree of the
+    // Aggregator it serves (a TreeScopeResolver over it) and the divisions
+    // its IngestionStore keeps (a DivisionScopeResolver). The composition
+    // root (budgetd, the servers' main) passes plain functions over them.
+    NodePathLookup node_path;
+    UnitDivisionLookup unit_division;
     // The Submit rate per unit principal.
     RateLimiter::Options submit_rate;
   };
@@ -71,9 +75,7 @@ class AccessGuard final : public ServiceGuard {
   explicit AccessGuard(Options options);
 
   // See ServiceGuard: wraps IngestionService, ScoringService,
-  // AggregationService, AuthService and AdminService callback services. Wrapping an
-  // AggregationService (IngestionService) also makes its org tree (its
-  // units' divisions) a source of bureau scope.
+  // AggregationService, AuthService and AdminService callback services.
   absl::StatusOr<std::unique_ptr<grpc::Service>> Guard(grpc::Service* service) override;
 
   // Authenticates a call from its metadata and checks its caller may call
@@ -92,7 +94,7 @@ class AccessGuard final : public ServiceGuard {
 
  private:
   const std::shared_ptr<TokenVerifier> verifier_;
-  // Options::scope, then the trees of guarded AggregationServices.
+  // Options::scope, then the tree and the divisions of Options.
   const std::shared_ptr<AnyScopeResolver> scope_;
   Authorizer authorizer_;
 };

@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/token.h"
+#include "common/server/peer_channel.h"
 #include "common/server/server_security.h"
 
 namespace budgetperf {

@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/server/peer_channel.h"
 
 namespace budgetperf {
 namespace auth {
@@ -45,10 +46,11 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
     const std::string& tls_ca, const std::string& tls_cert, const std::string& tls_key);
 
 // A channel to `target` secured as `security` says, attaching its token to
-// every call that does not carry an authorization already.
+// every call that does not carry an authorization already. `args` default
+// to MakePeerChannel's (round robin, 16 MiB messages).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeClientChannel(
     const std::string& target, const ClientSecurity& security,
-    grpc::ChannelArguments args = grpc::ChannelArguments());
+    grpc::ChannelArguments args = PeerChannelArguments());
 
 // The token in `path` (its first line, trimmed). INVALID_ARGUMENT when the
 // file cannot be read or holds no well-formed token.

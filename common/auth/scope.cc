@@ -1,11 +1,8 @@
 #include "common/auth/scope.h"
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <utility>
 
-#include <grpcpp/test/default_reactor_test_peer.h>
+#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
@@ -110,109 +107,6 @@ absl::StatusOr<std::vector<std::string>> GrpcNodePathLookup::operator()(absl::st
   if (cache_.size() >= options_.max_entries) cache_.clear();
   cache_[key] = Entry{path, now + options_.ttl};
   return path;
-}
-
-namespace {
-
-// Runs a unary callback handler of a service in this process without a
-// call, and waits (up to 5 s) for its answer: gRPC's own way of invoking a
-// callback handler directly (DefaultReactorTestPeer), which binds the
-// context's DefaultReactor to a callback. Handlers that answer through
-// their DefaultReactor work, on this thread or any other.
-template <class Request, class Response, class Handler>
-absl::StatusOr<Response> CallInProcess(Handler handler, Request request) {
-  // Everything the handler may touch lives on the heap: should it answer
-  // after the wait gave up, the state is left to it (leaked) rather than
-  // freed under it.
-  struct Call {
-    grpc::CallbackServerContext context;
-    Request request;
-    Response response;
-    std::mutex mu;
-    std::condition_variable done;
-    bool finished = false;
-    grpc::Status status;
-  };
-  auto* call = new Call;
-  call->request = std::move(request);
-  grpc::testing::DefaultReactorTestPeer peer(&call->context, [call](grpc::Status status) {
-    std::lock_guard<std::mutex> lock(call->mu);
-    call->status = std::move(status);
-    call->finished = true;
-    call->done.notify_all();
-  });
-  handler(&call->context, &call->request, &call->response);
-  {
-    std::unique_lock<std::mutex> lock(call->mu);
-    if (!call->done.wait_for(lock, std::chrono::seconds(5), [call] { return call->finished; })) {
-      return absl::UnavailableError("the service did not answer in time");
-    }
-  }
-  // The reactor marks the status set after our callback returns; only then
-  // is it done with the context.
-  while (!peer.test_status_set()) std::this_thread::yield();
-  absl::StatusOr<Response> answer = call->status.ok()
-                                        ? absl::StatusOr<Response>(std::move(call->response))
-                                        : absl::StatusOr<Response>(FromGrpcStatus(call->status));
-  delete call;
-  return answer;
-}
-
-}  // namespace
-
-NodePathLookup InProcessNodePathLookup(v1::AggregationService::CallbackService* service) {
-  return
-      [service](absl::string_view code, int32_t year) -> absl::StatusOr<std::vector<std::string>> {
-        v1::GetNodeRequest request;
-        request.set_code(std::string(code));
-        request.set_year(year);
-        absl::StatusOr<v1::GetNodeResponse> node =
-            CallInProcess<v1::GetNodeRequest, v1::GetNodeResponse>(
-                [service](grpc::CallbackServerContext* c, const v1::GetNodeRequest* q,
-                          v1::GetNodeResponse* r) { return service->GetNode(c, q, r); },
-                std::move(request));
-        if (!node.ok()) return node.status();
-        return std::vector<std::string>(node->path().begin(), node->path().end());
-      };
-}
-
-UnitDivisionLookup InProcessUnitDivisionLookup(v1::IngestionService::CallbackService* service,
-                                               std::chrono::milliseconds ttl) {
-  struct Cache {
-    absl::Mutex mu;
-    absl::flat_hash_map<
-        std::string, std::pair<std::optional<std::string>, std::chrono::steady_clock::time_point>>
-        entries ABSL_GUARDED_BY(mu);
-  };
-  auto cache = std::make_shared<Cache>();
-  return [service, ttl, cache](absl::string_view uscc,
-                               int32_t year) -> absl::StatusOr<std::optional<std::string>> {
-    const std::string key = absl::StrCat(year, "|", uscc);
-    const auto now = std::chrono::steady_clock::now();
-    {
-      absl::MutexLock lock(&cache->mu);
-      auto it = cache->entries.find(key);
-      if (it != cache->entries.end() && it->second.second > now) return it->second.first;
-    }
-    v1::GetEvaluationRequest request;
-    request.set_uscc(std::string(uscc));
-    request.set_year(year);
-    absl::StatusOr<v1::GetEvaluationResponse> latest =
-        CallInProcess<v1::GetEvaluationRequest, v1::GetEvaluationResponse>(
-            [service](grpc::CallbackServerContext* c, const v1::GetEvaluationRequest* q,
-                      v1::GetEvaluationResponse* r) { return service->GetEvaluation(c, q, r); },
-            std::move(request));
-    std::optional<std::string> division;
-    if (latest.ok()) {
-      division = latest->evaluation().package().unit().division_code();
-    } else if (!absl::IsNotFound(latest.status()) && !absl::IsInvalidArgument(latest.status())) {
-      return latest.status();
-    }
-    absl::MutexLock lock(&cache->mu);
-    if (cache->entries.size() >= 100000) cache->entries.clear();
-    cache->entries[key] = {division, now + ttl};
-    return division;
-  };
 }
 
 }  // namespace auth

@@ -6,11 +6,12 @@
 // ScopeResolver; each server plugs in the source it has:
 //
 //   aggregation  its org tree: TreeScopeResolver over Aggregator::GetNode's
-//                path (in-process), or over AggregationService.GetNode
+//                path (a NodePathLookup the composition root passes in
+//                AccessGuard::Options), or over AggregationService.GetNode
 //                (GrpcNodePathLookup) from another server;
 //   ingestion    the division code of the unit's latest version:
-//                DivisionScopeResolver over IngestionService.GetEvaluation
-//                (in-process), or over IngestionStore::GetLatest.
+//                DivisionScopeResolver over IngestionStore::GetLatest (a
+//                UnitDivisionLookup passed the same way).
 //
 // A code the source does not know is kUnknown, which the policy treats like
 // kOutside, so that a refusal never tells whether a unit exists.
@@ -23,16 +24,14 @@
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
+#include <grpcpp/channel.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/auth.pb.h"
-#include "budgetperf/v1/ingestion.grpc.pb.h"
 
 namespace budgetperf {
 namespace auth {
@@ -110,24 +109,14 @@ class AnyScopeResolver final : public ScopeResolver {
   std::vector<std::shared_ptr<ScopeResolver>> resolvers_ ABSL_GUARDED_BY(mu_);
 };
 
-// NodePathLookup over the GetNode handler of an AggregationService served in
-// this process, called directly rather than over the network: how the guard
-// of a server that serves the org tree places codes (AccessGuard::Guard adds
-// it by itself). A call to the server itself over gRPC from inside a handler
-// would hold one of gRPC's few callback threads while waiting for another.
-// The handler must answer through its context's DefaultReactor (aggregation's
-// unary handlers do); waits up to 5 s for it. `service` must outlive the
-// lookup.
-NodePathLookup InProcessNodePathLookup(v1::AggregationService::CallbackService* service);
-
-// UnitDivisionLookup over the GetEvaluation handler of an IngestionService
-// served in this process (the division of the unit's latest version that
-// year), called directly as InProcessNodePathLookup does, each answer kept
-// for `ttl`: how the guard of a server that serves ingestion places units
-// (AccessGuard::Guard adds it by itself). `service` must outlive the lookup.
-UnitDivisionLookup InProcessUnitDivisionLookup(
-    v1::IngestionService::CallbackService* service,
-    std::chrono::milliseconds ttl = std::chrono::seconds(10));
+// The lookups a server that keeps the tree or the filings places codes by,
+// passed by its composition root (budgetd, the servers' main) to the access
+// guard: plain functions over its own Aggregator or IngestionStore. Either
+// may be empty.
+struct ScopeLookups {
+  NodePathLookup node_path;
+  UnitDivisionLookup unit_division;
+};
 
 // NodePathLookup over AggregationService.GetNode on `channel` (which must
 // carry a service token; see MakeClientChannel), each answer kept for `ttl`

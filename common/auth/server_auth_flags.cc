@@ -64,7 +64,7 @@ void ServerAuthFlags::Register(CLI::App& app, bool can_keep_tokens) {
       ->capture_default_str();
 }
 
-absl::Status ServerAuthFlags::Apply() {
+absl::Status ServerAuthFlags::Apply(ScopeLookups lookups) {
   ServerSecurity security;
   security.tls_cert_file = tls_cert_;
   security.tls_key_file = tls_key_;
@@ -163,6 +163,8 @@ absl::Status ServerAuthFlags::Apply() {
     guard.scope = std::make_shared<TreeScopeResolver>(
         [lookup](absl::string_view code, int32_t year) { return (*lookup)(code, year); });
   }
+  guard.node_path = std::move(lookups.node_path);
+  guard.unit_division = std::move(lookups.unit_division);
   absl::StatusOr<double> rate = ParseRate(submit_rate_);
   if (!rate.ok()) return rate.status();
   guard.submit_rate.per_second = *rate;

@@ -48,6 +48,7 @@
 #include "absl/strings/string_view.h"
 #include "common/auth/auth_service.h"
 #include "common/auth/auth_store.h"
+#include "common/auth/scope.h"
 #include "common/auth/token_manager.h"
 
 namespace budgetperf {
@@ -73,10 +74,13 @@ class ServerAuthFlags {
   // After parsing: checks the flags go together, opens the token store (and
   // bootstraps the admin token) or reaches for --auth, installs the service
   // token for outgoing calls, and sets the process's default server
-  // security. INVALID_ARGUMENT for flags that do not go together, or the
-  // store's or files' errors. Call once; this object must live as long as
-  // the servers (it owns the token store).
-  absl::Status Apply();
+  // security. `lookups` are the server's own sources of bureau scope (its
+  // org tree, its filings' divisions; see AccessGuard::Options), used with
+  // access control on; they must work by the time a server serves.
+  // INVALID_ARGUMENT for flags that do not go together, or the store's or
+  // files' errors. Call once; this object must live as long as the servers
+  // (it owns the token store).
+  absl::Status Apply(ScopeLookups lookups = {});
 
   // Whether access control is on (after Apply).
   bool enabled() const { return enabled_; }

@@ -80,7 +80,7 @@ absl::StatusOr<TokenManager::Issued> TokenManager::Issue(const v1::Principal& pr
 
   // A 64-bit random id colliding with a stored one is next to impossible,
   // but a collision would silently replace a token: draw again instead.
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   TokenParts parts;
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<TokenParts> fresh = NewTokenParts();
@@ -124,7 +124,7 @@ absl::StatusOr<std::vector<v1::TokenRecord>> TokenManager::List(bool include_ina
 }
 
 absl::StatusOr<v1::TokenRecord> TokenManager::Revoke(absl::string_view token_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   absl::StatusOr<std::optional<v1::TokenRecord>> record = store_->Get(token_id);
   if (!record.ok()) return record.status();
   if (!record->has_value()) {

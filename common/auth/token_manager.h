@@ -15,13 +15,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "budgetperf/v1/auth.pb.h"
 #include "common/auth/auth_store.h"
 #include "common/auth/token_verifier.h"
@@ -87,7 +87,7 @@ class TokenManager final : public TokenVerifier {
   AuthStore* const store_;
   const Options options_;
   // Serialises read-modify-write of records (revocation).
-  std::mutex mu_;
+  absl::Mutex mu_;
 };
 
 // `record` without its secret hash, as it may leave the server.

@@ -4,18 +4,18 @@
 #include <netinet/in.h>
 
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace budgetperf {
 namespace {
 
-std::mutex& DefaultMutex() {
-  static std::mutex* mu = new std::mutex;
+absl::Mutex& DefaultMutex() {
+  static absl::Mutex* mu = new absl::Mutex;
   return *mu;
 }
 
@@ -27,12 +27,12 @@ ServerSecurity& DefaultSecurity() {
 }  // namespace
 
 void SetDefaultServerSecurity(ServerSecurity security) {
-  std::lock_guard<std::mutex> lock(DefaultMutex());
+  absl::MutexLock lock(&DefaultMutex());
   DefaultSecurity() = std::move(security);
 }
 
 ServerSecurity DefaultServerSecurity() {
-  std::lock_guard<std::mutex> lock(DefaultMutex());
+  absl::MutexLock lock(&DefaultMutex());
   return DefaultSecurity();
 }
 
@@ -46,12 +46,12 @@ std::shared_ptr<grpc::ChannelCredentials>& DefaultCredentials() {
 }  // namespace
 
 void SetDefaultChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  std::lock_guard<std::mutex> lock(DefaultMutex());
+  absl::MutexLock lock(&DefaultMutex());
   DefaultCredentials() = std::move(credentials);
 }
 
 std::shared_ptr<grpc::ChannelCredentials> DefaultChannelCredentials() {
-  std::lock_guard<std::mutex> lock(DefaultMutex());
+  absl::MutexLock lock(&DefaultMutex());
   if (DefaultCredentials() == nullptr) return grpc::InsecureChannelCredentials();
   return DefaultCredentials();
 }

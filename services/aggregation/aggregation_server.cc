@@ -20,6 +20,8 @@ absl::StatusOr<std::unique_ptr<AggregationServer>> AggregationServer::Open(Optio
         absl::StrCat("cannot create the data folder ", options.data_dir, ": ", error.message()));
   }
   std::unique_ptr<AggregationServer> server(new AggregationServer());
+  server->listen_ = options.listen;
+  server->max_message_bytes_ = options.max_message_bytes;
   Aggregator::Options aggregator_options;
   aggregator_options.data_dir = options.data_dir;
   aggregator_options.durable = options.durable;
@@ -38,26 +40,38 @@ absl::StatusOr<std::unique_ptr<AggregationServer>> AggregationServer::Open(Optio
 }
 
 absl::StatusOr<std::unique_ptr<AggregationServer>> AggregationServer::Start(Options options) {
-  const std::string listen = options.listen;
-  const int max_message_bytes = options.max_message_bytes;
   absl::StatusOr<std::unique_ptr<AggregationServer>> opened = Open(std::move(options));
   if (!opened.ok()) return opened.status();
   std::unique_ptr<AggregationServer> server = *std::move(opened);
+  if (absl::Status served = server->Serve(); !served.ok()) return served;
+  return server;
+}
 
-  server->checkpointer_ = std::make_unique<admin::Checkpointer>(
-      std::vector<admin::Checkpointer::Store>{{"aggregation", server->aggregator_->db()}});
-  server->admin_ = std::make_unique<admin::AdminServiceImpl>(server->checkpointer_.get());
+absl::Status AggregationServer::Serve() {
+  checkpointer_ = std::make_unique<admin::Checkpointer>(
+      std::vector<admin::Checkpointer::Store>{{"aggregation", aggregator_->db()}});
+  admin_ = std::make_unique<admin::AdminServiceImpl>(checkpointer_.get());
 
   GrpcServerOptions grpc_options;
-  grpc_options.listen = listen;
-  grpc_options.max_message_bytes = max_message_bytes;
+  grpc_options.listen = listen_;
+  grpc_options.max_message_bytes = max_message_bytes_;
   absl::StatusOr<std::unique_ptr<GrpcServer>> grpc_server =
-      GrpcServer::Start(grpc_options, {server->service_.get(), server->admin_.get()});
+      GrpcServer::Start(grpc_options, {service_.get(), admin_.get()});
   if (!grpc_server.ok()) return grpc_server.status();
-  server->server_ = *std::move(grpc_server);
-  server->server_->SetServing("", true);
-  server->server_->SetServing(v1::AggregationService::service_full_name(), true);
-  return server;
+  server_ = *std::move(grpc_server);
+  server_->SetServing("", true);
+  server_->SetServing(v1::AggregationService::service_full_name(), true);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> NodePathOf(Aggregator* aggregator,
+                                                    absl::string_view code, int32_t year) {
+  v1::GetNodeRequest request;
+  request.set_code(std::string(code));
+  request.set_year(year);
+  absl::StatusOr<v1::GetNodeResponse> node = aggregator->GetNode(request);
+  if (!node.ok()) return node.status();
+  return std::vector<std::string>(node->path().begin(), node->path().end());
 }
 
 void AggregationServer::Shutdown(std::chrono::milliseconds grace) {

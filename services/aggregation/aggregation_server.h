@@ -17,9 +17,12 @@
 
 #include <chrono>
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/admin/admin_service.h"
 #include "common/admin/checkpointer.h"
 #include "common/server/grpc_server.h"
@@ -53,6 +56,12 @@ class AggregationServer {
   // cannot be opened (e.g. another server holds it).
   static absl::StatusOr<std::unique_ptr<AggregationServer>> Open(Options options);
 
+  // Serves a server made by Open on Options::listen, with AdminService
+  // beside it: Start is Open then Serve. A main() opens first when its
+  // access guard needs the tree (NodePathOf) before the first call. Errors
+  // as Start's; call once.
+  absl::Status Serve();
+
   // Opens the store and starts serving. INVALID_ARGUMENT for a malformed
   // address, UNAVAILABLE when it cannot be bound, INTERNAL when the data
   // folder cannot be opened (e.g. another server holds it).
@@ -80,6 +89,8 @@ class AggregationServer {
  private:
   AggregationServer() = default;
 
+  std::string listen_;
+  int max_message_bytes_ = kDefaultMaxMessageBytes;
   // Declared in dependency order, so that each outlives its users.
   std::unique_ptr<Aggregator> aggregator_;
   std::unique_ptr<EvaluationSource> source_;
@@ -90,6 +101,13 @@ class AggregationServer {
   std::unique_ptr<GrpcServer> server_;
   bool shut_down_ = false;
 };
+
+// [code, parent, ..., root] as of `year` (0: latest) in `aggregator`'s org
+// tree; NOT_FOUND for a code not in the tree that year. What the access
+// guard of a server serving the tree places bureaus' codes by
+// (auth::NodePathLookup). Thread-safe.
+absl::StatusOr<std::vector<std::string>> NodePathOf(Aggregator* aggregator,
+                                                    absl::string_view code, int32_t year);
 
 }  // namespace budgetperf
 

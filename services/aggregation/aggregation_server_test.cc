@@ -7,6 +7,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -18,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "services/aggregation/aggregation_test_util.h"
 #include "services/aggregation/ingestion_source.h"
+#include "services/aggregation/org_csv_errors.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -187,6 +189,30 @@ TEST_F(AggregationServerTest, AnswersWithTheLogicsStatusCodes) {
   EXPECT_EQ(report.source(), "local");
   EXPECT_EQ(report.units(), 1);
   EXPECT_EQ(report.drift_size(), 0);
+}
+
+TEST_F(AggregationServerTest, ImportOrgCsvSendsItsBadRowsAsATypedDetail) {
+  Start();
+  ImportDistrict();
+  v1::ImportOrgCsvRequest bad;
+  bad.set_csv(
+      "code,name,kind,parent_code,division_code\n"
+      "D3,部门三,department,430602,430602\n"
+      "D4,部门四,agency,430602,430602\n"
+      "D5,部门五,department,nowhere,430602\n");
+  v1::ImportOrgCsvResponse not_imported;
+  const grpc::Status status = stub_->ImportOrgCsv(Context().get(), bad, &not_imported);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Read back as a client does: the status with its details as payloads.
+  std::optional<v1::OrgCsvErrors> errors = GetOrgCsvErrors(FromGrpcStatus(status));
+  ASSERT_TRUE(errors.has_value());
+  ASSERT_EQ(errors->errors_size(), 2);
+  EXPECT_EQ(errors->errors(0).line(), 3);
+  EXPECT_THAT(errors->errors(0).message(), HasSubstr("kind \"agency\""));
+  EXPECT_EQ(errors->errors(1).line(), 4);
+  EXPECT_THAT(errors->errors(1).message(), HasSubstr("parent \"nowhere\""));
+  // The message still lists them for people.
+  EXPECT_THAT(status.error_message(), HasSubstr("line 3: kind \"agency\""));
 }
 
 TEST_F(AggregationServerTest, KeepsEverythingAcrossARestart) {

@@ -12,41 +12,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
-#include "google/protobuf/arena.h"
 #include "absl/synchronization/mutex.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
+#include "common/server/arena_message_allocator.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/evaluation_source.h"
 
 namespace budgetperf {
-
-// Puts a call's request and response on one protobuf arena. A Drilldown
-// page copies hundreds of small messages out of the query cache; on an arena
-// each is a pointer bump and all are freed at once with the call.
-template <typename Request, typename Response>
-class ArenaMessageAllocator final : public grpc::MessageAllocator<Request, Response> {
- public:
-  grpc::MessageHolder<Request, Response>* AllocateMessages() override { return new Holder(); }
-
- private:
-  class Holder final : public grpc::MessageHolder<Request, Response> {
-   public:
-    Holder() : arena_(Options()) {
-      this->set_request(google::protobuf::Arena::CreateMessage<Request>(&arena_));
-      this->set_response(google::protobuf::Arena::CreateMessage<Response>(&arena_));
-    }
-    void Release() override { delete this; }
-
-   private:
-    static google::protobuf::ArenaOptions Options() {
-      google::protobuf::ArenaOptions options;
-      options.start_block_size = 16 * 1024;  // a 20-row page in one or two blocks
-      options.max_block_size = 256 * 1024;
-      return options;
-    }
-    google::protobuf::Arena arena_;
-  };
-};
 
 // Each handler answers with the Aggregator method of the same name, its
 // absl::Status turned into the gRPC status (ToGrpcStatus). Handlers run on
@@ -116,8 +88,10 @@ class AggregationServiceImpl final : public v1::AggregationService::CallbackServ
  private:
   Aggregator* const aggregator_;
   EvaluationSource* const source_;
-  // Used while the service is registered (the server is stopped before
-  // this object goes).
+  // GetRollup's and Drilldown's messages on an arena per call: a Drilldown
+  // page copies hundreds of small messages out of the query cache. Used
+  // while the service is registered (the server is stopped before this
+  // object goes).
   ArenaMessageAllocator<v1::GetRollupRequest, v1::GetRollupResponse> rollup_allocator_;
   ArenaMessageAllocator<v1::DrilldownRequest, v1::DrilldownResponse> drilldown_allocator_;
 

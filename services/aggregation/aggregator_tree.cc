@@ -17,6 +17,7 @@
 #include "services/aggregation/aggregator_internal.h"
 #include "services/aggregation/measures.h"
 #include "services/aggregation/org_csv.h"
+#include "services/aggregation/org_csv_errors.h"
 
 namespace budgetperf {
 
@@ -277,8 +278,10 @@ absl::StatusOr<v1::ImportOrgCsvResponse> Aggregator::ImportOrgCsv(absl::string_v
                      [](const CsvLineError& a, const CsvLineError& b) { return a.line < b.line; });
     std::vector<std::string> lines;
     for (const CsvLineError& e : errors) lines.push_back(absl::StrCat("line ", e.line, ": ", e.message));
-    return absl::InvalidArgumentError(
-        absl::StrCat("org CSV: ", errors.size(), " bad rows:\n", absl::StrJoin(lines, "\n")));
+    return WithOrgCsvErrors(
+        absl::InvalidArgumentError(
+            absl::StrCat("org CSV: ", errors.size(), " bad rows:\n", absl::StrJoin(lines, "\n"))),
+        errors);
   }
   if (nodes.empty()) return absl::InvalidArgumentError("org CSV: no rows under the header");
   absl::StatusOr<int> moved = ChangeTreeLocked(std::move(nodes), labels);

@@ -7,12 +7,14 @@
 // for port 0) and exits 0 on SIGTERM or SIGINT after finishing the calls in
 // flight.
 
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/string_view.h"
 #include "common/auth/server_auth_flags.h"
 #include "common/server/grpc_server.h"
 #include "services/aggregation/aggregation_server.h"
@@ -43,15 +45,28 @@ int main(int argc, char** argv) {
   budgetperf::auth::ServerAuthFlags auth_flags("budget-aggregation");
   auth_flags.Register(app, /*can_keep_tokens=*/false);
   CLI11_PARSE(app, argc, argv);
-  if (absl::Status s = auth_flags.Apply(); !s.ok()) {
+  // Bureaus' codes are placed by this server's own tree. The guard exists
+  // before the server (Apply also sets the credentials its clients use),
+  // which is opened, then set here, then serves: the lookup always finds it.
+  budgetperf::AggregationServer* opened = nullptr;
+  budgetperf::auth::ScopeLookups lookups;
+  lookups.node_path = [&opened](absl::string_view code, int32_t year) {
+    return budgetperf::NodePathOf(opened->aggregator(), code, year);
+  };
+  if (absl::Status s = auth_flags.Apply(std::move(lookups)); !s.ok()) {
     std::cerr << "budget-aggregation: " << s.message() << "\n";
     return EXIT_FAILURE;
   }
 
   absl::StatusOr<std::unique_ptr<budgetperf::AggregationServer>> server =
-      budgetperf::AggregationServer::Start(std::move(options));
+      budgetperf::AggregationServer::Open(std::move(options));
   if (!server.ok()) {
     std::cerr << "budget-aggregation: " << server.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  opened = server->get();
+  if (absl::Status s = (*server)->Serve(); !s.ok()) {
+    std::cerr << "budget-aggregation: " << s.message() << "\n";
     return EXIT_FAILURE;
   }
   std::cout << "listening on " << (*server)->address() << std::endl;

@@ -12,7 +12,7 @@ namespace budgetperf {
 
 BudgetdServer::~BudgetdServer() { Shutdown(std::chrono::milliseconds(0)); }
 
-absl::StatusOr<std::unique_ptr<BudgetdServer>> BudgetdServer::Start(Options options) {
+absl::StatusOr<std::unique_ptr<BudgetdServer>> BudgetdServer::Open(Options options) {
   std::unique_ptr<BudgetdServer> s(new BudgetdServer());
   const std::filesystem::path data(options.data_dir);
   s->profiles_ = std::make_shared<const ProfileRegistry>(std::move(options.profiles));
@@ -45,19 +45,31 @@ absl::StatusOr<std::unique_ptr<BudgetdServer>> BudgetdServer::Start(Options opti
       {"aggregation", s->aggregation_->aggregator()->db()}, {"ingestion", s->ingestion_->db()}});
   s->admin_ = std::make_unique<admin::AdminServiceImpl>(s->checkpointer_.get());
 
-  GrpcServerOptions grpc_options;
-  grpc_options.listen = options.listen;
-  grpc_options.max_message_bytes = options.max_message_bytes;
-  ASSIGN_OR_RETURN(s->server_,
-                   GrpcServer::Start(grpc_options, {s->ingestion_->service(), s->scoring_.get(),
-                                                    s->aggregation_->service(), s->admin_.get()}));
-  s->server_->SetServing("", true);
-  s->server_->SetServing(v1::IngestionService::service_full_name(), true);
-  s->server_->SetServing(v1::ScoringService::service_full_name(), true);
-  s->server_->SetServing(v1::AggregationService::service_full_name(), true);
-  // Versions left pending by an earlier run are scored and delivered now.
-  s->ingestion_->StartBackground();
+  s->listen_ = options.listen;
+  s->max_message_bytes_ = options.max_message_bytes;
   return s;
+}
+
+absl::StatusOr<std::unique_ptr<BudgetdServer>> BudgetdServer::Start(Options options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<BudgetdServer> s, Open(std::move(options)));
+  RETURN_IF_ERROR(s->Serve());
+  return s;
+}
+
+absl::Status BudgetdServer::Serve() {
+  GrpcServerOptions grpc_options;
+  grpc_options.listen = listen_;
+  grpc_options.max_message_bytes = max_message_bytes_;
+  ASSIGN_OR_RETURN(server_,
+                   GrpcServer::Start(grpc_options, {ingestion_->service(), scoring_.get(),
+                                                    aggregation_->service(), admin_.get()}));
+  server_->SetServing("", true);
+  server_->SetServing(v1::IngestionService::service_full_name(), true);
+  server_->SetServing(v1::ScoringService::service_full_name(), true);
+  server_->SetServing(v1::AggregationService::service_full_name(), true);
+  // Versions left pending by an earlier run are scored and delivered now.
+  ingestion_->StartBackground();
+  return absl::OkStatus();
 }
 
 void BudgetdServer::Shutdown(std::chrono::milliseconds grace) {

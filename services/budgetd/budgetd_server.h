@@ -51,6 +51,17 @@ class BudgetdServer {
   // servers' Start.
   static absl::StatusOr<std::unique_ptr<BudgetdServer>> Start(Options options);
 
+  // Start in two steps: Open opens both stores and builds the services;
+  // Serve serves them. main() opens first so that its access guard's
+  // lookups (the tree, the filings' divisions) work from the first call.
+  static absl::StatusOr<std::unique_ptr<BudgetdServer>> Open(Options options);
+  absl::Status Serve();
+
+  // The logic and the store behind the services (for the guard's lookups:
+  // NodePathOf, ingestion::LatestDivisionOf).
+  Aggregator* aggregator() { return aggregation_->aggregator(); }
+  const ingestion::IngestionStore& ingestion_store() const { return ingestion_->store(); }
+
   ~BudgetdServer();
   BudgetdServer(const BudgetdServer&) = delete;
   BudgetdServer& operator=(const BudgetdServer&) = delete;
@@ -65,6 +76,8 @@ class BudgetdServer {
  private:
   BudgetdServer() = default;
 
+  std::string listen_;
+  int max_message_bytes_ = ingestion::kIngestionMaxMessageBytes;
   // Declared in dependency order: each member outlives those after it.
   std::shared_ptr<const ProfileRegistry> profiles_;
   std::unique_ptr<ScoringServiceImpl> scoring_;

@@ -33,9 +33,8 @@ absl::Status InProcessEvaluationSource::ForEachLatest(
   v1::ListEvaluationsRequest request;
   request.set_year(year);
   request.set_view(v1::EVALUATION_VIEW_FULL);
-  const ingestion::CallContext service_caller{"budgetd", ""};
   ASSIGN_OR_RETURN(std::vector<ingestion::ListingKey> keys,
-                   ingestor->ListEvaluationKeys(service_caller, request));
+                   ingestor->ListEvaluationKeys(request));
   for (const ingestion::ListingKey& key : keys) {
     ASSIGN_OR_RETURN(v1::ListEvaluationsResponse listing,
                      ingestor->ReadListing(key, v1::EVALUATION_VIEW_FULL));

@@ -15,7 +15,7 @@
 #include "services/aggregation/evaluation_source.h"
 #include "services/ingestion/evaluation_sink.h"
 #include "services/ingestion/ingestor.h"
-#include "services/ingestion/scoring_client.h"
+#include "services/ingestion/scorer.h"
 #include "services/scoring/profile_registry.h"
 
 namespace budgetperf {

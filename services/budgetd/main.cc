@@ -14,11 +14,14 @@
 // Prints "listening on HOST:PORT" once serving and exits 0 on SIGTERM or
 // SIGINT after finishing the calls in flight.
 
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/string_view.h"
 #include "common/auth/server_auth_flags.h"
 #include "common/server/grpc_server.h"
 #include "services/budgetd/budgetd_server.h"
@@ -50,7 +53,18 @@ int main(int argc, char** argv) {
   budgetperf::auth::ServerAuthFlags auth_flags("budgetd");
   auth_flags.Register(app, /*can_keep_tokens=*/true);
   CLI11_PARSE(app, argc, argv);
-  if (absl::Status s = auth_flags.Apply(); !s.ok()) {
+  // Bureaus are placed by budgetd's own tree and filings. The guard exists
+  // before the server (Apply also sets the process's credentials), which is
+  // opened, then set here, then serves: the lookups always find it.
+  budgetperf::BudgetdServer* opened = nullptr;
+  budgetperf::auth::ScopeLookups lookups;
+  lookups.node_path = [&opened](absl::string_view code, int32_t year) {
+    return budgetperf::NodePathOf(opened->aggregator(), code, year);
+  };
+  lookups.unit_division = [&opened](absl::string_view uscc, int32_t year) {
+    return budgetperf::ingestion::LatestDivisionOf(opened->ingestion_store(), uscc, year);
+  };
+  if (absl::Status s = auth_flags.Apply(std::move(lookups)); !s.ok()) {
     std::cerr << "budgetd: " << s.message() << "\n";
     return EXIT_FAILURE;
   }
@@ -71,9 +85,14 @@ int main(int argc, char** argv) {
     }
     options.consistency = *std::move(config);
   }
-  auto server = budgetperf::BudgetdServer::Start(std::move(options));
+  auto server = budgetperf::BudgetdServer::Open(std::move(options));
   if (!server.ok()) {
     std::cerr << "budgetd: " << server.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  opened = server->get();
+  if (absl::Status s = (*server)->Serve(); !s.ok()) {
+    std::cerr << "budgetd: " << s.message() << "\n";
     return EXIT_FAILURE;
   }
   std::cout << "listening on " << (*server)->address() << std::endl;

@@ -18,6 +18,7 @@
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "common/codes/uscc.h"
 #include "common/server/grpc_status.h"
+#include "common/server/peer_channel.h"
 #include "common/server/server_security.h"
 
 namespace budgetperf {
@@ -40,11 +41,10 @@ constexpr int32_t kListingBatch = 256;
 constexpr int kLookupsInFlight = 32;
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
-  return grpc::CreateCustomChannel(address, DefaultChannelCredentials(),
-                                   args);
+  PeerChannelOptions channel;
+  channel.max_receive_bytes = kMaxMessageBytes;
+  channel.max_send_bytes = kMaxMessageBytes;
+  return MakePeerChannel(address, DefaultChannelCredentials(), channel);
 }
 
 // A call context with the run's deadline per call.

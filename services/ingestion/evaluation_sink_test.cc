@@ -2,7 +2,7 @@
 // ApplyEvaluations call, an older server without it gets one
 // ApplyEvaluation per version, and an unreachable one costs one attempt.
 
-#include "services/ingestion/evaluation_sink.h"
+#include "services/ingestion/grpc_evaluation_sink.h"
 
 #include <chrono>
 #include <memory>

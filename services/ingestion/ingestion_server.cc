@@ -9,6 +9,8 @@ namespace ingestion {
 
 absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Open(Options options) {
   std::unique_ptr<IngestionServer> s(new IngestionServer());
+  s->listen_ = options.listen;
+  s->max_message_bytes_ = options.max_message_bytes;
 
   IngestionStore::Options store_options;
   store_options.path = options.data_dir;
@@ -54,19 +56,36 @@ absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Open(Options o
 }
 
 absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options options) {
-  GrpcServerOptions server_options;
-  server_options.listen = options.listen;
-  server_options.max_message_bytes = options.max_message_bytes;
   ASSIGN_OR_RETURN(std::unique_ptr<IngestionServer> s, Open(std::move(options)));
-  s->checkpointer_ = std::make_unique<admin::Checkpointer>(
-      std::vector<admin::Checkpointer::Store>{{"ingestion", s->store_->db()}});
-  s->admin_ = std::make_unique<admin::AdminServiceImpl>(s->checkpointer_.get());
-  ASSIGN_OR_RETURN(s->server_,
-                   GrpcServer::Start(server_options, {s->service_.get(), s->admin_.get()}));
-  s->server_->SetServing("", true);
-  s->server_->SetServing(v1::IngestionService::service_full_name(), true);
-  s->StartBackground();
+  RETURN_IF_ERROR(s->Serve());
   return s;
+}
+
+absl::Status IngestionServer::Serve() {
+  GrpcServerOptions server_options;
+  server_options.listen = listen_;
+  server_options.max_message_bytes = max_message_bytes_;
+  checkpointer_ = std::make_unique<admin::Checkpointer>(
+      std::vector<admin::Checkpointer::Store>{{"ingestion", store_->db()}});
+  admin_ = std::make_unique<admin::AdminServiceImpl>(checkpointer_.get());
+  ASSIGN_OR_RETURN(server_, GrpcServer::Start(server_options, {service_.get(), admin_.get()}));
+  server_->SetServing("", true);
+  server_->SetServing(v1::IngestionService::service_full_name(), true);
+  StartBackground();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> LatestDivisionOf(const IngestionStore& store,
+                                                            absl::string_view uscc,
+                                                            int32_t year) {
+  absl::StatusOr<std::optional<v1::LatestVersionRecord>> latest = store.GetLatest(uscc, year);
+  // A malformed code or year names nothing stored.
+  if (absl::IsInvalidArgument(latest.status()) || absl::IsNotFound(latest.status())) {
+    return std::optional<std::string>();
+  }
+  if (!latest.ok()) return latest.status();
+  if (!latest->has_value()) return std::optional<std::string>();
+  return std::optional<std::string>((*latest)->division_code());
 }
 
 void IngestionServer::StartBackground() {

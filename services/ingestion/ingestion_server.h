@@ -18,20 +18,25 @@
 //   server->Shutdown();
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/admin/admin_service.h"
 #include "common/admin/checkpointer.h"
 #include "common/server/grpc_server.h"
 #include "services/consistency/consistency_config.h"
 #include "services/ingestion/evaluation_sink.h"
+#include "services/ingestion/grpc_evaluation_sink.h"
+#include "services/ingestion/grpc_scorer.h"
 #include "services/ingestion/ingestion_service.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/ingestor.h"
 #include "services/ingestion/outbox_dispatcher.h"
-#include "services/ingestion/scoring_client.h"
+#include "services/ingestion/scorer.h"
 #include "services/ingestion/work_queue.h"
 
 namespace budgetperf {
@@ -93,6 +98,15 @@ class IngestionServer {
   void StartBackground();
   void StopBackground();
 
+  // Serves a server made by Open on Options::listen, with AdminService
+  // beside it, and starts the background work: Start is Open then Serve. A
+  // main() opens first when its access guard needs the store
+  // (LatestDivisionOf) before the first call. Errors as Start's; call once.
+  absl::Status Serve();
+
+  // The store (for LatestDivisionOf).
+  const IngestionStore& store() const { return *store_; }
+
   // Opens the store and starts serving. INVALID_ARGUMENT for a malformed
   // address, UNAVAILABLE when it cannot be bound, INTERNAL/DATA_LOSS when the
   // store cannot be opened (e.g. another server holds the folder).
@@ -117,6 +131,8 @@ class IngestionServer {
  private:
   IngestionServer() = default;
 
+  std::string listen_;
+  int max_message_bytes_ = kIngestionMaxMessageBytes;
   // Declared in dependency order: each member outlives those after it.
   std::unique_ptr<IngestionStore> store_;
   std::unique_ptr<Scorer> scorer_;
@@ -131,6 +147,14 @@ class IngestionServer {
   std::unique_ptr<GrpcServer> server_;
   bool shut_down_ = false;
 };
+
+// The division code (行政区划代码) the latest version of `uscc` for `year`
+// was filed under; nullopt when nothing is stored (or the code or year is
+// malformed). What the access guard of a server keeping the filings places
+// bureaus' units by (auth::UnitDivisionLookup). Thread-safe.
+absl::StatusOr<std::optional<std::string>> LatestDivisionOf(const IngestionStore& store,
+                                                            absl::string_view uscc,
+                                                            int32_t year);
 
 }  // namespace ingestion
 }  // namespace budgetperf

@@ -17,6 +17,7 @@
 #include "services/consistency/consistency_config.h"
 #include "services/consistency/rule_catalogue.h"
 #include "services/ingestion/test_packages.h"
+#include "common/server/grpc_status.h"
 #include "services/ingestion/validation_errors.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
@@ -148,7 +149,7 @@ TEST_F(IngestionServerTest, BlockedSubmitCarriesTheFindingsAsDetails) {
   v1::SubmitResponse response;
   grpc::Status status = stub_->Submit(&context, request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
-  std::optional<v1::BlockingFindings> blocking = BlockingFindingsFromGrpcStatus(status);
+  std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(FromGrpcStatus(status));
   ASSERT_TRUE(blocking.has_value());
   ASSERT_EQ(blocking->findings_size(), 1);
   EXPECT_EQ(blocking->findings(0).rule_id(), "T1-04");
@@ -170,7 +171,7 @@ TEST_F(IngestionServerTest, ManyBlockingFindingsAreCutToFitTheTrailers) {
   v1::SubmitResponse response;
   grpc::Status status = stub_->Submit(&context, request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
-  std::optional<v1::BlockingFindings> blocking = BlockingFindingsFromGrpcStatus(status);
+  std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(FromGrpcStatus(status));
   ASSERT_TRUE(blocking.has_value());
   EXPECT_GT(blocking->findings_size(), 0);
   EXPECT_GT(blocking->omitted(), 0);

@@ -1,19 +1,24 @@
 #include "services/ingestion/ingestion_service.h"
 
 #include <algorithm>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "google/protobuf/arena.h"
-
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "common/server/grpc_status.h"
 #include "services/ingestion/stream_tally.h"
 #include "services/ingestion/validation_errors.h"
 
 namespace budgetperf {
 namespace ingestion {
 namespace {
+
+// A logic answer as sent: its typed details cut to fit gRPC's trailers.
+grpc::Status WireStatus(const absl::Status& status) {
+  return ToGrpcStatus(CutDetailsToFit(status));
+}
 
 // Runs `work` (returning absl::StatusOr<Response>) on the queue and finishes
 // the unary call with its answer.
@@ -24,7 +29,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, WorkQue
   queue->Post([reactor, response, work = std::move(work)]() mutable {
     absl::StatusOr<Response> result = work();
     if (result.ok()) *response = *std::move(result);
-    reactor->Finish(ToGrpcStatusWithDetails(result.status()));
+    reactor->Finish(WireStatus(result.status()));
   });
   return reactor;
 }
@@ -33,11 +38,9 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, WorkQue
 // that a stream of thousands holds one package in memory.
 class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitRequest> {
  public:
-  SubmitStreamReactor(Ingestor* ingestor, WorkQueue* work, CallContext caller,
-                      v1::SubmitStreamResponse* response)
+  SubmitStreamReactor(Ingestor* ingestor, WorkQueue* work, v1::SubmitStreamResponse* response)
       : ingestor_(ingestor),
         work_(work),
-        caller_(std::move(caller)),
         tally_(response, {kMaxStreamViolations, kMaxStreamBlockingFindings}) {
     StartRead(&request_);
   }
@@ -48,20 +51,20 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
       // The answer acknowledges every package at once, so their writes were
       // not synced one by one but are now, together, before it goes out.
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         finishing_ = true;
       }
       work_->Post([this] {
         absl::Status synced = ingestor_->SyncDeferred();
         bool done;
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          absl::MutexLock lock(&mu_);
           done = done_;
         }
         // A wrapper (the access guard) may have ended the call already.
-        if (!done) Finish(synced.ok() ? grpc::Status::OK : ToGrpcStatusWithDetails(synced));
+        if (!done) Finish(synced.ok() ? grpc::Status::OK : WireStatus(synced));
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          absl::MutexLock lock(&mu_);
           finishing_ = false;
           done = done_;
         }
@@ -78,7 +81,7 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
   void OnDone() override {
     bool finishing;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       done_ = true;
       finishing = finishing_;
     }
@@ -88,21 +91,20 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
 
  private:
   void Process() {
-    tally_.Add(request_, ingestor_->Submit(caller_, request_, Ingestor::Sync::kLater));
+    tally_.Add(request_, ingestor_->Submit(request_, Ingestor::Sync::kLater));
   }
 
   Ingestor* const ingestor_;
   WorkQueue* const work_;
-  const CallContext caller_;
   // The answer, tallied package by package.
   StreamTally tally_;
   v1::SubmitRequest request_;
   // The end of the stream is answered from the work queue (after the sync);
   // the call may be over by then (OnDone), and the reactor must outlive
   // that task.
-  std::mutex mu_;
-  bool finishing_ = false;  // guarded by mu_: the task is queued or running
-  bool done_ = false;       // guarded by mu_: OnDone was called
+  absl::Mutex mu_;
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;  // the task is queued or running
+  bool done_ ABSL_GUARDED_BY(mu_) = false;       // OnDone was called
 };
 
 // Lists the matching keys first (small), then reads and writes one message
@@ -111,13 +113,12 @@ class SubmitStreamReactor final : public grpc::ServerReadReactor<v1::SubmitReque
 // work-queue task per message.
 class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEvaluationsResponse> {
  public:
-  ListEvaluationsReactor(Ingestor* ingestor, WorkQueue* work, CallContext caller,
-                         v1::ListEvaluationsRequest request)
+  ListEvaluationsReactor(Ingestor* ingestor, WorkQueue* work, v1::ListEvaluationsRequest request)
       : ingestor_(ingestor), work_(work) {
-    work_->Post([this, caller = std::move(caller), request = std::move(request)] {
-      absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(caller, request);
+    work_->Post([this, request = std::move(request)] {
+      absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(request);
       if (!keys.ok()) {
-        Finish(ToGrpcStatusWithDetails(keys.status()));
+        Finish(WireStatus(keys.status()));
         return;
       }
       keys_ = *std::move(keys);
@@ -149,7 +150,7 @@ class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEva
       absl::StatusOr<size_t> used = ingestor_->ReadListingBatch(
           absl::MakeConstSpan(keys_).subspan(next_, count), view_, kListingBatchBytes, &item_);
       if (!used.ok()) {
-        Finish(ToGrpcStatusWithDetails(used.status()));
+        Finish(WireStatus(used.status()));
         return;
       }
       next_ += *used;
@@ -159,7 +160,7 @@ class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEva
     absl::StatusOr<v1::ListEvaluationsResponse> item =
         ingestor_->ReadListing(keys_[next_++], view_);
     if (!item.ok()) {
-      Finish(ToGrpcStatusWithDetails(item.status()));
+      Finish(WireStatus(item.status()));
       return;
     }
     item_ = *std::move(item);
@@ -177,46 +178,6 @@ class ListEvaluationsReactor final : public grpc::ServerWriteReactor<v1::ListEva
 
 }  // namespace
 
-CallContext MakeCallContext(const grpc::CallbackServerContext& context) {
-  CallContext caller;
-  caller.peer = context.peer();
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("budgetperf-principal");
-  if (it != metadata.end() && !it->second.empty()) {
-    caller.principal = std::string(it->second.data(), it->second.size());
-  }
-  return caller;
-}
-
-namespace {
-
-class ArenaSubmitMessages final
-    : public grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse> {
- public:
-  ArenaSubmitMessages() : arena_(Options()) {
-    set_request(google::protobuf::Arena::CreateMessage<v1::SubmitRequest>(&arena_));
-    set_response(google::protobuf::Arena::CreateMessage<v1::SubmitResponse>(&arena_));
-  }
-  void Release() override { delete this; }
-
- private:
-  static google::protobuf::ArenaOptions Options() {
-    google::protobuf::ArenaOptions options;
-    // A generated package takes some 20 KB in memory: one or two blocks.
-    options.start_block_size = 16 * 1024;
-    options.max_block_size = 256 * 1024;
-    return options;
-  }
-  google::protobuf::Arena arena_;
-};
-
-}  // namespace
-
-grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse>*
-IngestionServiceImpl::SubmitAllocator::AllocateMessages() {
-  return new ArenaSubmitMessages();
-}
-
 IngestionServiceImpl::IngestionServiceImpl(Ingestor* ingestor, WorkQueue* work)
     : ingestor_(ingestor), work_(work) {
   SetMessageAllocatorFor_Submit(&submit_allocator_);
@@ -225,35 +186,35 @@ IngestionServiceImpl::IngestionServiceImpl(Ingestor* ingestor, WorkQueue* work)
 grpc::ServerUnaryReactor* IngestionServiceImpl::Submit(grpc::CallbackServerContext* context,
                                                        const v1::SubmitRequest* request,
                                                        v1::SubmitResponse* response) {
-  return RunUnary(context, work_, response, [this, caller = MakeCallContext(*context), request] {
-    return ingestor_->Submit(caller, *request);
+  return RunUnary(context, work_, response, [this, request] {
+    return ingestor_->Submit(*request);
   });
 }
 
 grpc::ServerReadReactor<v1::SubmitRequest>* IngestionServiceImpl::SubmitStream(
     grpc::CallbackServerContext* context, v1::SubmitStreamResponse* response) {
-  return new SubmitStreamReactor(ingestor_, work_, MakeCallContext(*context), response);
+  return new SubmitStreamReactor(ingestor_, work_, response);
 }
 
 grpc::ServerUnaryReactor* IngestionServiceImpl::GetEvaluation(
     grpc::CallbackServerContext* context, const v1::GetEvaluationRequest* request,
     v1::GetEvaluationResponse* response) {
-  return RunUnary(context, work_, response, [this, caller = MakeCallContext(*context), request] {
-    return ingestor_->GetEvaluation(caller, *request);
+  return RunUnary(context, work_, response, [this, request] {
+    return ingestor_->GetEvaluation(*request);
   });
 }
 
 grpc::ServerUnaryReactor* IngestionServiceImpl::ListVersions(grpc::CallbackServerContext* context,
                                                              const v1::ListVersionsRequest* request,
                                                              v1::ListVersionsResponse* response) {
-  return RunUnary(context, work_, response, [this, caller = MakeCallContext(*context), request] {
-    return ingestor_->ListVersions(caller, *request);
+  return RunUnary(context, work_, response, [this, request] {
+    return ingestor_->ListVersions(*request);
   });
 }
 
 grpc::ServerWriteReactor<v1::ListEvaluationsResponse>* IngestionServiceImpl::ListEvaluations(
     grpc::CallbackServerContext* context, const v1::ListEvaluationsRequest* request) {
-  return new ListEvaluationsReactor(ingestor_, work_, MakeCallContext(*context), *request);
+  return new ListEvaluationsReactor(ingestor_, work_, *request);
 }
 
 }  // namespace ingestion

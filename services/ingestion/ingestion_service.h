@@ -1,17 +1,17 @@
 #ifndef BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVICE_H_
 #define BUDGETPERF_SERVICES_INGESTION_INGESTION_SERVICE_H_
 
-// budgetperf.v1.IngestionService over the callback API: each handler builds
-// the CallContext, hands the call to the Ingestor on the WorkQueue (the
-// logic blocks on disk and on scoring; gRPC's own threads must not), and
-// turns the answer into a reply, absl::Status into grpc::Status with the
-// ValidationErrors or BlockingFindings as details.
+// budgetperf.v1.IngestionService over the callback API: each handler hands
+// the call to the Ingestor on the WorkQueue (the logic blocks on disk and on
+// scoring; gRPC's own threads must not), and turns the answer into a reply,
+// absl::Status into grpc::Status with the ValidationErrors or
+// BlockingFindings as details (ToGrpcStatus). Who may call what is the
+// access guard's business, in front of the service (common/auth).
 
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/support/message_allocator.h>
 
 #include "budgetperf/v1/ingestion.grpc.pb.h"
-#include "services/ingestion/call_context.h"
+#include "common/server/arena_message_allocator.h"
 #include "services/ingestion/ingestor.h"
 #include "services/ingestion/work_queue.h"
 
@@ -24,9 +24,6 @@ inline constexpr int kMaxStreamViolations = 20;
 // Most blocking findings listed per refused package in a SubmitStream answer
 // (a finding, with its message, is several times the size of a violation).
 inline constexpr int kMaxStreamBlockingFindings = 5;
-
-// The caller of an RPC, from its context (see CallContext).
-CallContext MakeCallContext(const grpc::CallbackServerContext& context);
 
 class IngestionServiceImpl final : public v1::IngestionService::CallbackService {
  public:
@@ -56,15 +53,9 @@ class IngestionServiceImpl final : public v1::IngestionService::CallbackService 
   // Submit's request and response live on a protobuf arena per call: a
   // package is hundreds of small messages and strings, parsed, read once and
   // freed, which the heap does far more slowly than an arena.
-  class SubmitAllocator final
-      : public grpc::MessageAllocator<v1::SubmitRequest, v1::SubmitResponse> {
-   public:
-    grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse>* AllocateMessages() override;
-  };
-
   Ingestor* const ingestor_;
   WorkQueue* const work_;
-  SubmitAllocator submit_allocator_;
+  ArenaMessageAllocator<v1::SubmitRequest, v1::SubmitResponse> submit_allocator_;
 };
 
 }  // namespace ingestion

@@ -297,18 +297,15 @@ absl::StatusOr<std::optional<v1::SubmitResponse>> Ingestor::Replay(const std::st
   return std::optional<v1::SubmitResponse>(std::move(response));
 }
 
-absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
-                                                    const v1::SubmitRequest& request) {
-  return Submit(caller, request, Sync::kNow);
+absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const v1::SubmitRequest& request) {
+  return Submit(request, Sync::kNow);
 }
 
 absl::Status Ingestor::SyncDeferred() { return store_->SyncDeferred(); }
 
-absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
-                                                    const v1::SubmitRequest& request,
+absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const v1::SubmitRequest& request,
                                                     Sync sync) {
   const v1::EvaluationPackage& filed = request.package();
-  RETURN_IF_ERROR(CheckAccess(caller, Action::kSubmit, filed.unit().uscc()));
 
   std::vector<v1::Violation> violations = validator_.Validate(filed);
   const std::string& key = request.idempotency_key();
@@ -433,9 +430,8 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const CallContext& caller,
 }
 
 absl::StatusOr<v1::GetEvaluationResponse> Ingestor::GetEvaluation(
-    const CallContext& caller, const v1::GetEvaluationRequest& request) {
+    const v1::GetEvaluationRequest& request) {
   RETURN_IF_ERROR(ValidateUnitYear(request.uscc(), request.year()));
-  RETURN_IF_ERROR(CheckAccess(caller, Action::kRead, request.uscc()));
   ASSIGN_OR_RETURN(std::optional<v1::LatestVersionRecord> latest,
                    store_->GetLatest(request.uscc(), request.year()));
   if (!latest.has_value()) {
@@ -456,9 +452,8 @@ absl::StatusOr<v1::GetEvaluationResponse> Ingestor::GetEvaluation(
 }
 
 absl::StatusOr<v1::ListVersionsResponse> Ingestor::ListVersions(
-    const CallContext& caller, const v1::ListVersionsRequest& request) {
+    const v1::ListVersionsRequest& request) {
   RETURN_IF_ERROR(ValidateUnitYear(request.uscc(), request.year()));
-  RETURN_IF_ERROR(CheckAccess(caller, Action::kRead, request.uscc()));
   ASSIGN_OR_RETURN(std::vector<v1::StoredEvaluation> versions,
                    store_->ListVersions(request.uscc(), request.year()));
   v1::ListVersionsResponse response;
@@ -467,7 +462,7 @@ absl::StatusOr<v1::ListVersionsResponse> Ingestor::ListVersions(
 }
 
 absl::StatusOr<std::vector<ListingKey>> Ingestor::ListEvaluationKeys(
-    const CallContext& caller, const v1::ListEvaluationsRequest& request) {
+    const v1::ListEvaluationsRequest& request) {
   std::vector<v1::Violation> violations;
   if (request.year() != 0 && (request.year() < kMinYear || request.year() > kMaxYear)) {
     violations.push_back(MakeViolation(
@@ -492,7 +487,6 @@ absl::StatusOr<std::vector<ListingKey>> Ingestor::ListEvaluationKeys(
                                        "batch must be 0 or more"));
   }
   if (!violations.empty()) return MakeValidationError(violations);
-  RETURN_IF_ERROR(CheckAccess(caller, Action::kList, ""));
   // Listings feed aggregation's Recompute, which stores what it reads
   // durably: nothing listed may be lost in a power cut afterwards.
   RETURN_IF_ERROR(store_->SyncDeferred());

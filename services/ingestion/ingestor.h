@@ -34,10 +34,9 @@
 #include "budgetperf/v1/ingestion.pb.h"
 #include "services/consistency/consistency_config.h"
 #include "services/consistency/package_checker.h"
-#include "services/ingestion/call_context.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/package_validator.h"
-#include "services/ingestion/scoring_client.h"
+#include "services/ingestion/scorer.h"
 
 namespace budgetperf {
 namespace ingestion {
@@ -107,8 +106,7 @@ class Ingestor {
   // Thread-safe. Submits for the same (unit, year), or with the same
   // idempotency key, are serialised so that versions are assigned 1, 2, 3...
   // without gaps or duplicates; others run in parallel.
-  absl::StatusOr<v1::SubmitResponse> Submit(const CallContext& caller,
-                                            const v1::SubmitRequest& request);
+  absl::StatusOr<v1::SubmitResponse> Submit(const v1::SubmitRequest& request);
 
   // How a Submit's write reaches the disk when the store is durable.
   enum class Sync {
@@ -116,8 +114,7 @@ class Ingestor {
     kLater,  // not waited for: SyncDeferred must return OK before the answer
              // is acknowledged (SubmitStream, which acknowledges at its end)
   };
-  absl::StatusOr<v1::SubmitResponse> Submit(const CallContext& caller,
-                                            const v1::SubmitRequest& request, Sync sync);
+  absl::StatusOr<v1::SubmitResponse> Submit(const v1::SubmitRequest& request, Sync sync);
 
   // Syncs every Submit made with Sync::kLater so far (IngestionStore::
   // SyncDeferred). Thread-safe; cheap when there is nothing to sync.
@@ -125,13 +122,11 @@ class Ingestor {
 
   // A stored version, the latest unless one is asked for. INVALID_ARGUMENT
   // for a malformed USCC or year, NOT_FOUND if there is no such version.
-  absl::StatusOr<v1::GetEvaluationResponse> GetEvaluation(const CallContext& caller,
-                                                          const v1::GetEvaluationRequest& request);
+  absl::StatusOr<v1::GetEvaluationResponse> GetEvaluation(const v1::GetEvaluationRequest& request);
 
   // The history of (unit, year), oldest first; empty if nothing is stored.
   // INVALID_ARGUMENT for a malformed USCC or year.
-  absl::StatusOr<v1::ListVersionsResponse> ListVersions(const CallContext& caller,
-                                                        const v1::ListVersionsRequest& request);
+  absl::StatusOr<v1::ListVersionsResponse> ListVersions(const v1::ListVersionsRequest& request);
 
   // The (unit, year)s matching `request`'s filters, in year, division, USCC
   // order. The listing is read entry by entry with ReadListing (or a batch
@@ -139,7 +134,7 @@ class Ingestor {
   // holds them all in memory. INVALID_ARGUMENT for a malformed filter or a
   // negative batch.
   absl::StatusOr<std::vector<ListingKey>> ListEvaluationKeys(
-      const CallContext& caller, const v1::ListEvaluationsRequest& request);
+      const v1::ListEvaluationsRequest& request);
 
   // One entry of a listing, in the view asked for.
   absl::StatusOr<v1::ListEvaluationsResponse> ReadListing(const ListingKey& key,

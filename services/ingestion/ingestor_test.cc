@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/server/grpc_status.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -236,7 +237,7 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
     request.set_year(year);
     request.set_division_code(division);
     request.set_supervising_department(department);
-    absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(caller_, request);
+    absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(request);
     EXPECT_TRUE(keys.ok()) << keys.status();
     std::vector<std::string> units;
     if (keys.ok()) {
@@ -253,7 +254,7 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
 
   v1::ListEvaluationsRequest bad;
   bad.set_division_code("43");
-  EXPECT_TRUE(absl::IsInvalidArgument(ingestor_->ListEvaluationKeys(caller_, bad).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(ingestor_->ListEvaluationKeys(bad).status()));
 
   ListingKey key;
   key.uscc = u1;
@@ -299,7 +300,7 @@ TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
   ASSERT_THAT(Submit(warned)->warnings(), SizeIs(1));
   v1::ListEvaluationsRequest request;
   request.set_year(2023);
-  absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(caller_, request);
+  absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(request);
   ASSERT_TRUE(keys.ok()) << keys.status();
   ASSERT_THAT(*keys, SizeIs(7));
 
@@ -345,7 +346,7 @@ TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
 TEST_F(IngestorTest, BatchedListingStopsAtItsByteBudget) {
   for (int unit = 1; unit <= 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
   absl::StatusOr<std::vector<ListingKey>> keys =
-      ingestor_->ListEvaluationKeys(caller_, v1::ListEvaluationsRequest());
+      ingestor_->ListEvaluationKeys(v1::ListEvaluationsRequest());
   ASSERT_TRUE(keys.ok()) << keys.status();
   ASSERT_THAT(*keys, SizeIs(5));
 
@@ -381,7 +382,7 @@ TEST_F(IngestorTest, BatchedListingStopsAtItsByteBudget) {
 TEST_F(IngestorTest, NegativeBatchIsRefused) {
   v1::ListEvaluationsRequest request;
   request.set_batch(-1);
-  absl::Status status = ingestor_->ListEvaluationKeys(caller_, request).status();
+  absl::Status status = ingestor_->ListEvaluationKeys(request).status();
   EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
   std::optional<v1::ValidationErrors> errors = GetValidationErrors(status);
   ASSERT_TRUE(errors.has_value());
@@ -454,7 +455,7 @@ TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
   v1::ListVersionsRequest history;
   history.set_uscc(seed.unit().uscc());
   history.set_year(2023);
-  absl::StatusOr<v1::ListVersionsResponse> versions = ingestor_->ListVersions(caller_, history);
+  absl::StatusOr<v1::ListVersionsResponse> versions = ingestor_->ListVersions(history);
   ASSERT_TRUE(versions.ok());
   ASSERT_THAT(versions->versions(), SizeIs(1));
   const v1::VersionSummary& summary = versions->versions(0);
@@ -569,14 +570,14 @@ TEST_F(IngestorTest, ABlockingRuleRefusesThePackageAndStoresNothing) {
   EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2023).status()));
 
   // On the wire: FAILED_PRECONDITION with the findings as details.
-  grpc::Status wire = ToGrpcStatusWithDetails(response.status());
+  grpc::Status wire = ToGrpcStatus(CutDetailsToFit(response.status()));
   EXPECT_EQ(wire.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  std::optional<v1::BlockingFindings> read = BlockingFindingsFromGrpcStatus(wire);
+  std::optional<v1::BlockingFindings> read = GetBlockingFindings(FromGrpcStatus(wire));
   ASSERT_TRUE(read.has_value());
   ASSERT_THAT(read->findings(), SizeIs(1));
   EXPECT_EQ(read->findings(0).rule_id(), "T1-04");
   EXPECT_EQ(read->all_findings().total(), blocking->all_findings().total());
-  EXPECT_FALSE(ValidationErrorsFromGrpcStatus(wire).has_value());
+  EXPECT_FALSE(GetValidationErrors(FromGrpcStatus(wire)).has_value());
 
   // The same rule blocks only in its region: a unit of 4307 is stored.
   absl::StatusOr<v1::SubmitResponse> elsewhere = Submit(PackageForUnit(5, "430702"));

@@ -171,14 +171,14 @@ class IngestorTest : public ::testing::Test {
     v1::SubmitRequest request;
     *request.mutable_package() = package;
     request.set_idempotency_key(key);
-    return ingestor_->Submit(caller_, request);
+    return ingestor_->Submit(request);
   }
 
   std::vector<int> Versions(const std::string& uscc, int32_t year) {
     v1::ListVersionsRequest request;
     request.set_uscc(uscc);
     request.set_year(year);
-    absl::StatusOr<v1::ListVersionsResponse> response = ingestor_->ListVersions(caller_, request);
+    absl::StatusOr<v1::ListVersionsResponse> response = ingestor_->ListVersions(request);
     EXPECT_TRUE(response.ok()) << response.status();
     std::vector<int> out;
     if (response.ok()) {
@@ -193,7 +193,7 @@ class IngestorTest : public ::testing::Test {
     request.set_uscc(uscc);
     request.set_year(year);
     if (version > 0) request.set_version(version);
-    return ingestor_->GetEvaluation(caller_, request);
+    return ingestor_->GetEvaluation(request);
   }
 
   std::unique_ptr<budgetperf::testing::TempDir> dir_;
@@ -202,7 +202,6 @@ class IngestorTest : public ::testing::Test {
   std::unique_ptr<Ingestor> ingestor_;
   std::atomic<int64_t> now_{1'700'000'000'000};
   std::atomic<int> outbox_notifications_{0};
-  CallContext caller_;
 };
 
 }  // namespace ingestor_test

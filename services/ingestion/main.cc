@@ -8,12 +8,14 @@
 // for port 0) and exits 0 on SIGTERM or SIGINT after finishing the calls in
 // flight.
 
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <utility>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/string_view.h"
 #include "common/auth/server_auth_flags.h"
 #include "common/server/grpc_server.h"
 #include "services/consistency/consistency_config.h"
@@ -70,7 +72,16 @@ int main(int argc, char** argv) {
   budgetperf::auth::ServerAuthFlags auth_flags("budget-ingestion");
   auth_flags.Register(app, /*can_keep_tokens=*/true);
   CLI11_PARSE(app, argc, argv);
-  if (absl::Status s = auth_flags.Apply(); !s.ok()) {
+  // Bureaus' units are placed by the divisions this server keeps. The guard
+  // exists before the server (Apply also sets the credentials its clients
+  // use), which is opened, then set here, then serves: the lookup always
+  // finds it.
+  budgetperf::ingestion::IngestionServer* opened = nullptr;
+  budgetperf::auth::ScopeLookups lookups;
+  lookups.unit_division = [&opened](absl::string_view uscc, int32_t year) {
+    return budgetperf::ingestion::LatestDivisionOf(opened->store(), uscc, year);
+  };
+  if (absl::Status s = auth_flags.Apply(std::move(lookups)); !s.ok()) {
     std::cerr << "budget-ingestion: " << s.message() << "\n";
     return EXIT_FAILURE;
   }
@@ -87,9 +98,14 @@ int main(int argc, char** argv) {
   }
 
   absl::StatusOr<std::unique_ptr<budgetperf::ingestion::IngestionServer>> server =
-      budgetperf::ingestion::IngestionServer::Start(std::move(options));
+      budgetperf::ingestion::IngestionServer::Open(std::move(options));
   if (!server.ok()) {
     std::cerr << "budget-ingestion: " << server.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  opened = server->get();
+  if (absl::Status s = (*server)->Serve(); !s.ok()) {
+    std::cerr << "budget-ingestion: " << s.message() << "\n";
     return EXIT_FAILURE;
   }
   std::cout << "listening on " << (*server)->address() << std::endl;

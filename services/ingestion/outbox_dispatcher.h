@@ -47,7 +47,7 @@
 #include "services/ingestion/evaluation_sink.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/ingestor.h"
-#include "services/ingestion/scoring_client.h"
+#include "services/ingestion/scorer.h"
 
 namespace budgetperf {
 namespace ingestion {

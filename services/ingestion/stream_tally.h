@@ -11,7 +11,7 @@
 //   StreamTally tally(&response, {/*max_violations=*/20,
 //                                 /*max_blocking_findings=*/5});
 //   for (const v1::SubmitRequest& request : stream) {
-//     tally.Add(request, ingestor->Submit(caller, request));
+//     tally.Add(request, ingestor->Submit(request));
 //   }
 
 #include "absl/status/statusor.h"

@@ -8,7 +8,6 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
-#include "common/server/grpc_status.h"
 #include "common/text/utf8.h"
 
 namespace budgetperf {
@@ -42,30 +41,6 @@ int AddWithinBudget(const google::protobuf::RepeatedPtrField<Item>& items,
     *out->Add() = item;
   }
   return omitted;
-}
-
-// `plain` with `detail` packed as the only detail of its RpcStatus envelope.
-grpc::Status WithDetail(const grpc::Status& plain, const google::protobuf::Message& detail) {
-  v1::RpcStatus envelope;
-  envelope.set_code(static_cast<int>(plain.error_code()));
-  // Repeated from grpc-message: rich-error readers (grpc-go's status
-  // package) take the message from here.
-  envelope.set_message(plain.error_message());
-  envelope.add_details()->PackFrom(detail);
-  return grpc::Status(plain.error_code(), plain.error_message(), envelope.SerializeAsString());
-}
-
-// The first detail of type Detail in `status`'s RpcStatus envelope, if any.
-template <typename Detail>
-std::optional<Detail> DetailFromGrpcStatus(const grpc::Status& status) {
-  if (status.ok() || status.error_details().empty()) return std::nullopt;
-  v1::RpcStatus envelope;
-  if (!envelope.ParseFromString(status.error_details())) return std::nullopt;
-  for (const google::protobuf::Any& any : envelope.details()) {
-    Detail detail;
-    if (any.Is<Detail>() && any.UnpackTo(&detail)) return detail;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -165,31 +140,25 @@ std::optional<v1::BlockingFindings> GetBlockingFindings(const absl::Status& stat
   return findings;
 }
 
-grpc::Status ToGrpcStatusWithDetails(const absl::Status& status) {
-  grpc::Status plain = ToGrpcStatus(status);
-  // Keep the items in order while they fit; count the rest.
+absl::Status CutDetailsToFit(const absl::Status& status) {
   if (std::optional<v1::ValidationErrors> errors = GetValidationErrors(status)) {
     v1::ValidationErrors sent;
     sent.set_omitted(errors->omitted() +
                      AddWithinBudget(errors->violations(), sent.mutable_violations()));
-    return WithDetail(plain, sent);
+    absl::Status cut = status;
+    cut.SetPayload(kValidationErrorsTypeUrl, absl::Cord(sent.SerializeAsString()));
+    return cut;
   }
   if (std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(status)) {
     v1::BlockingFindings sent;
     *sent.mutable_all_findings() = blocking->all_findings();
     sent.set_omitted(blocking->omitted() +
                      AddWithinBudget(blocking->findings(), sent.mutable_findings()));
-    return WithDetail(plain, sent);
+    absl::Status cut = status;
+    cut.SetPayload(kBlockingFindingsTypeUrl, absl::Cord(sent.SerializeAsString()));
+    return cut;
   }
-  return plain;
-}
-
-std::optional<v1::ValidationErrors> ValidationErrorsFromGrpcStatus(const grpc::Status& status) {
-  return DetailFromGrpcStatus<v1::ValidationErrors>(status);
-}
-
-std::optional<v1::BlockingFindings> BlockingFindingsFromGrpcStatus(const grpc::Status& status) {
-  return DetailFromGrpcStatus<v1::BlockingFindings>(status);
+  return status;
 }
 
 }  // namespace ingestion

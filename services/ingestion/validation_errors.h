@@ -10,17 +10,17 @@
 //     wire   grpc::Status INVALID_ARGUMENT + binary details: an RpcStatus
 //              (wire-compatible with google.rpc.Status) whose `details`
 //              holds the ValidationErrors as a google.protobuf.Any
-//              (ToGrpcStatusWithDetails / ValidationErrorsFromGrpcStatus)
+//              (ToGrpcStatus(CutDetailsToFit(status)) on the server;
+//              GetValidationErrors(FromGrpcStatus(status)) on the client:
+//              common/server/grpc_status.h)
 //   blocking consistency findings (the region's config)
 //     logic  absl::Status FAILED_PRECONDITION + payload BlockingFindings
 //              (MakeBlockingFindingsError / GetBlockingFindings)
 //     wire   as above, the RpcStatus holding a BlockingFindings
-//              (ToGrpcStatusWithDetails / BlockingFindingsFromGrpcStatus)
+//              (GetBlockingFindings(FromGrpcStatus(status)))
 //
 // The message text lists the violations or findings too, for people and for
 // clients that ignore details.
-
-#include <grpcpp/support/status.h>
 
 #include <optional>
 #include <string>
@@ -70,16 +70,11 @@ absl::Status MakeBlockingFindingsError(const std::vector<v1::Finding>& blocking,
 // The BlockingFindings carried by `status`, if any.
 std::optional<v1::BlockingFindings> GetBlockingFindings(const absl::Status& status);
 
-// ToGrpcStatus, plus the ValidationErrors or BlockingFindings payload (if
-// any) as RpcStatus details, cut to fit kMaxDetailsBytes (the `omitted`
-// field counts what was cut).
-grpc::Status ToGrpcStatusWithDetails(const absl::Status& status);
-
-// The ValidationErrors in a grpc::Status's details, if it carries any.
-std::optional<v1::ValidationErrors> ValidationErrorsFromGrpcStatus(const grpc::Status& status);
-
-// The BlockingFindings in a grpc::Status's details, if it carries any.
-std::optional<v1::BlockingFindings> BlockingFindingsFromGrpcStatus(const grpc::Status& status);
+// `status` as it is sent over the wire: its ValidationErrors or
+// BlockingFindings payload (if any) cut to fit kMaxDetailsBytes, keeping the
+// items in order while they fit (the `omitted` field counts what was cut).
+// The gRPC adapters send ToGrpcStatus(CutDetailsToFit(result)).
+absl::Status CutDetailsToFit(const absl::Status& status);
 
 // Most bytes of a value echoed back in a Violation or Warning: a 30 KB text
 // would drown the list.

@@ -14,27 +14,27 @@ WorkQueue::WorkQueue(int threads) {
 
 WorkQueue::~WorkQueue() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  ready_.notify_all();
   for (std::thread& t : threads_) t.join();
 }
 
 void WorkQueue::Post(std::function<void()> task) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     tasks_.push_back(std::move(task));
   }
-  ready_.notify_one();
 }
+
+bool WorkQueue::Ready() const { return stopping_ || !tasks_.empty(); }
 
 void WorkQueue::Run() {
   while (true) {
     std::function<void()> task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &WorkQueue::Ready));
       // Drain before stopping: a queued task may be the one that finishes an
       // RPC the server is waiting for.
       if (tasks_.empty()) return;

@@ -11,12 +11,13 @@
 //   WorkQueue queue(8);
 //   queue.Post([reactor] { ...; reactor->Finish(status); });
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace budgetperf {
 namespace ingestion {
@@ -37,11 +38,12 @@ class WorkQueue {
 
  private:
   void Run();
+  // A task to run, or the queue stopping.
+  bool Ready() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 

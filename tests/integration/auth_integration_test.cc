@@ -51,8 +51,10 @@
 #include "common/auth/token_manager.h"
 #include "common/server/grpc_server.h"
 #include "gtest/gtest.h"
+#include "services/aggregation/aggregation_server.h"
 #include "services/aggregation/aggregation_service.h"
 #include "services/aggregation/aggregator.h"
+#include "services/ingestion/ingestion_server.h"
 #include "services/ingestion/ingestion_service.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/ingestor.h"
@@ -259,8 +261,12 @@ class AuthIntegrationTest : public ::testing::Test {
 
     AccessGuard::Options front_options;
     front_options.verifier = std::shared_ptr<TokenManager>(d_->tokens.get(), [](auto*) {});
-    // No scope given: the guard places units by the divisions of the
-    // IngestionService it guards, as in budget-ingestion.
+    // Units placed by the divisions the ingestion store keeps, as in
+    // budget-ingestion.
+    front_options.unit_division = [store = d_->ingestion_store.get()](absl::string_view uscc,
+                                                                      int32_t year) {
+      return ingestion::LatestDivisionOf(*store, uscc, year);
+    };
     front_options.submit_rate.per_second = 0;  // the rate has its own test
     d_->front_guard = std::make_shared<AccessGuard>(std::move(front_options));
     GrpcServerOptions front_server;
@@ -315,8 +321,12 @@ class AuthIntegrationTest : public ::testing::Test {
     AccessGuard::Options aggregation_options;
     aggregation_options.verifier =
         std::make_shared<auth::RemoteTokenVerifier>(*auth_channel, remote);
-    // No scope given: the guard places codes by the tree of the
-    // AggregationService it guards, as in budget-aggregation.
+    // Codes placed by the tree of the Aggregator served, as in
+    // budget-aggregation.
+    aggregation_options.node_path = [aggregator = d_->aggregator.get()](absl::string_view code,
+                                                                        int32_t year) {
+      return NodePathOf(aggregator, code, year);
+    };
     d_->aggregation_guard = std::make_shared<AccessGuard>(std::move(aggregation_options));
     GrpcServerOptions aggregation_server;
     aggregation_server.security = ServerSecurity{};

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "common/package/package_json.h"
+#include "common/server/grpc_status.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -344,7 +345,8 @@ TEST_F(IngestionIntegrationTest, MalformedPackagesAreRejectedWithTheirFieldAndNo
     v1::SubmitResponse response;
     grpc::Status status = Submit(stub.get(), package, &response, "key-" + c.name);
     ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
-    std::optional<v1::ValidationErrors> errors = ingestion::ValidationErrorsFromGrpcStatus(status);
+    std::optional<v1::ValidationErrors> errors =
+        ingestion::GetValidationErrors(FromGrpcStatus(status));
     ASSERT_TRUE(errors.has_value()) << "no ValidationErrors details";
     ASSERT_EQ(errors->violations_size(), 1);
     EXPECT_EQ(errors->violations(0).field_path(), c.field_path);
@@ -384,7 +386,8 @@ TEST_F(IngestionIntegrationTest, EveryViolationComesBackAtOnce) {
   v1::SubmitResponse response;
   grpc::Status status = Submit(stub.get(), package, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  std::optional<v1::ValidationErrors> errors = ingestion::ValidationErrorsFromGrpcStatus(status);
+  std::optional<v1::ValidationErrors> errors =
+      ingestion::GetValidationErrors(FromGrpcStatus(status));
   ASSERT_TRUE(errors.has_value());
   std::vector<std::string> paths;
   for (const auto& v : errors->violations()) paths.push_back(v.field_path());
@@ -400,7 +403,7 @@ TEST_F(IngestionIntegrationTest, EveryViolationComesBackAtOnce) {
   }
   status = Submit(stub.get(), package, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
-  errors = ingestion::ValidationErrorsFromGrpcStatus(status);
+  errors = ingestion::GetValidationErrors(FromGrpcStatus(status));
   ASSERT_TRUE(errors.has_value());
   EXPECT_GE(errors->violations_size(), 10);
   EXPECT_EQ(errors->violations_size() + errors->omitted(), 305);
@@ -762,7 +765,8 @@ TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNoth
   grpc::Status status = Submit(stub.get(), SeedPackage(), &response, "blocked-upload");
   ASSERT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("T1-04"));
-  std::optional<v1::BlockingFindings> blocking = ingestion::BlockingFindingsFromGrpcStatus(status);
+  std::optional<v1::BlockingFindings> blocking =
+      ingestion::GetBlockingFindings(FromGrpcStatus(status));
   ASSERT_TRUE(blocking.has_value()) << "no BlockingFindings details";
   ASSERT_EQ(blocking->findings_size(), 1);
   EXPECT_EQ(blocking->findings(0).rule_id(), "T1-04");

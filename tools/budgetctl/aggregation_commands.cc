@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,7 +16,9 @@
 #include "common/money/money.h"
 #include "common/money/points.h"
 #include "common/money/rate.h"
+#include "common/server/grpc_status.h"
 #include "common/text/text_table.h"
+#include "services/aggregation/org_csv_errors.h"
 
 namespace budgetperf {
 namespace budgetctl {
@@ -195,6 +198,12 @@ void AddAggregationCommands(CLI::App& app, const GlobalOptions& options, int* ex
       grpc::Status status = stub()->ImportOrgCsv(context.get(), request, &response);
       if (!status.ok()) {
         *exit_code = ReportRpcError(options.aggregation_address(), status);
+        // With --json, the bad rows machine-readably too (the message on
+        // stderr lists them for people).
+        if (std::optional<v1::OrgCsvErrors> errors = GetOrgCsvErrors(FromGrpcStatus(status));
+            errors.has_value() && options.json) {
+          std::cout << ToJson(*errors);
+        }
         return;
       }
       if (options.json) {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/auth/client.h"
+#include "common/server/peer_channel.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace budgetperf {
@@ -34,9 +35,9 @@ void AddSecurityOptions(CLI::App& app, GlobalOptions* options) {
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  PeerChannelOptions channel;
+  channel.max_receive_bytes = 64 * 1024 * 1024;
+  channel.max_send_bytes = 64 * 1024 * 1024;
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (security_options != nullptr) {
     absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> tls = auth::MakeChannelCredentials(
@@ -44,7 +45,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
     if (!tls.ok()) Fail(tls.status());
     credentials = *std::move(tls);
   }
-  return grpc::CreateCustomChannel(address, credentials, args);
+  return MakePeerChannel(address, credentials, channel);
 }
 
 std::unique_ptr<grpc::ClientContext> MakeContext(const GlobalOptions& options) {

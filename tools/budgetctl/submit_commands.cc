@@ -7,6 +7,7 @@
 
 #include "budgetperf/v1/ingestion.grpc.pb.h"
 #include "common/package/package_json.h"
+#include "common/server/grpc_status.h"
 #include "services/ingestion/validation_errors.h"
 #include "tools/budgetctl/evaluation_text.h"
 
@@ -41,12 +42,12 @@ int RunSubmit(const GlobalOptions& options, const SubmitArgs& args) {
   grpc::Status status = stub->Submit(context.get(), request, &response);
   if (!status.ok()) {
     if (std::optional<v1::ValidationErrors> errors =
-            ingestion::ValidationErrorsFromGrpcStatus(status)) {
+            ingestion::GetValidationErrors(FromGrpcStatus(status))) {
       std::cout << (options.json ? ToJson(*errors) : FormatViolations(*errors));
       return kExitRefused;
     }
     if (std::optional<v1::BlockingFindings> blocking =
-            ingestion::BlockingFindingsFromGrpcStatus(status)) {
+            ingestion::GetBlockingFindings(FromGrpcStatus(status))) {
       std::cout << (options.json ? ToJson(*blocking) : FormatBlockingFindings(*blocking));
       return kExitRefused;
     }

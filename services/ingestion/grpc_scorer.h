@@ -1,40 +1,20 @@
-#ifndef BUDGETPERF_SERVICES_INGESTION_SCORING_CLIENT_H_
-#define BUDGETPERF_SERVICES_INGESTION_SCORING_CLIENT_H_
+#ifndef BUDGETPERF_SERVICES_INGESTION_GRPC_SCORER_H_
+#define BUDGETPERF_SERVICES_INGESTION_GRPC_SCORER_H_
 
-// How ingestion gets a package scored: the Scorer interface the logic calls,
-// and its implementation over gRPC (ScoringService.Score).
+// The Scorer of a real deployment: ScoringService.Score over gRPC.
 
 #include <chrono>
 #include <memory>
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "budgetperf/v1/scoring.grpc.pb.h"
 #include "budgetperf/v1/scoring.pb.h"
+#include "services/ingestion/scorer.h"
 
 namespace budgetperf {
 namespace ingestion {
-
-// Scores packages. Implementations must be thread-safe: Submits on several
-// threads and the outbox dispatcher call it at once.
-class Scorer {
- public:
-  virtual ~Scorer() = default;
-
-  // The scorecard of `package`. Errors tell the caller what to do (see
-  // IsPermanentScoringError): UNAVAILABLE or DEADLINE_EXCEEDED when scoring
-  // cannot be reached (try again later), INVALID_ARGUMENT when scoring
-  // refuses the package (trying again will not help).
-  virtual absl::StatusOr<v1::ScoreCard> Score(const v1::EvaluationPackage& package) = 0;
-};
-
-// True for the errors that retrying cannot cure: scoring refused the package
-// or the profile (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE).
-// Everything else (unreachable, overloaded, timed out, a server bug) is
-// retried from the outbox.
-bool IsPermanentScoringError(const absl::Status& status);
 
 // Calls ScoringService.Score at an address over one shared channel.
 class GrpcScorer final : public Scorer {
@@ -65,4 +45,4 @@ class GrpcScorer final : public Scorer {
 }  // namespace ingestion
 }  // namespace budgetperf
 
-#endif  // BUDGETPERF_SERVICES_INGESTION_SCORING_CLIENT_H_
+#endif  // BUDGETPERF_SERVICES_INGESTION_GRPC_SCORER_H_
