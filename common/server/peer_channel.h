@@ -8,8 +8,10 @@
 // scoring pods gets calls on both, not everything on the first) and sets
 // the message limits both ways.
 //
+//   PeerChannelOptions channel;
+//   channel.fast_reconnect = true;
 //   auto stub = v1::ScoringService::NewStub(
-//       MakePeerChannel(address, DefaultChannelCredentials(), {.fast_reconnect = true}));
+//       MakePeerChannel(address, DefaultChannelCredentials(), channel));
 
 #include <memory>
 #include <string>
