@@ -18,10 +18,6 @@ namespace {
 // existing store would lose it.
 constexpr const char* kColumnFamilyNames[] = {"default", "tokens"};
 
-absl::string_view CfName(AuthStore::ColumnFamily cf) {
-  return kColumnFamilyNames[static_cast<size_t>(cf)];
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuthStore>> AuthStore::Open(const std::string& path) {
@@ -51,15 +47,8 @@ AuthStore::AuthStore(std::string path, std::unique_ptr<storage::Database> databa
 AuthStore::~AuthStore() = default;
 
 absl::StatusOr<std::optional<v1::TokenRecord>> AuthStore::Get(absl::string_view token_id) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = db()->Get(rocksdb::ReadOptions(), handle(ColumnFamily::kTokens),
-                                rocksdb::Slice(token_id.data(), token_id.size()), &value);
-  if (s.IsNotFound()) return std::optional<v1::TokenRecord>();
-  if (!s.ok()) return storage::FromRocksStatus(s, "reading a token record");
-  absl::StatusOr<v1::TokenRecord> record = storage::ParseRecord<v1::TokenRecord>(
-      storage::AsStringView(value), CfName(ColumnFamily::kTokens), token_id);
-  if (!record.ok()) return record.status();
-  return std::optional<v1::TokenRecord>(*std::move(record));
+  return database_->GetRecord<v1::TokenRecord>(ColumnFamily::kTokens, token_id,
+                                               "reading a token record");
 }
 
 absl::Status AuthStore::Put(const v1::TokenRecord& record) {
@@ -80,7 +69,7 @@ absl::Status AuthStore::Scan(const std::function<bool(const v1::TokenRecord&)>& 
       db()->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kTokens)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     absl::StatusOr<v1::TokenRecord> record = storage::ParseRecord<v1::TokenRecord>(
-        storage::AsStringView(it->value()), CfName(ColumnFamily::kTokens),
+        storage::AsStringView(it->value()), database_->name(ColumnFamily::kTokens),
         storage::AsStringView(it->key()));
     if (!record.ok()) return record.status();
     if (!visit(*record)) break;

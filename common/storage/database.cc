@@ -49,12 +49,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const Options& options)
     db->DestroyColumnFamilyHandle(handles[i]).PermitUncheckedError();
   }
   handles.resize(known);
-  return std::unique_ptr<Database>(new Database(std::move(db), std::move(handles)));
+  std::vector<std::string> names(options.column_families.begin(), options.column_families.end());
+  return std::unique_ptr<Database>(
+      new Database(std::move(db), std::move(handles), std::move(names)));
 }
 
 Database::Database(std::unique_ptr<rocksdb::DB> db,
-                   std::vector<rocksdb::ColumnFamilyHandle*> handles)
-    : db_(std::move(db)), handles_(std::move(handles)) {}
+                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                   std::vector<std::string> names)
+    : db_(std::move(db)), handles_(std::move(handles)), names_(std::move(names)) {}
 
 Database::~Database() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) {

@@ -22,12 +22,17 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/storage/checkpointable.h"
+#include "common/storage/record.h"
+#include "common/storage/rocks_status.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 
@@ -71,16 +76,39 @@ class Database final : public Checkpointable {
   rocksdb::ColumnFamilyHandle* handle(Index index) const {
     return handles_[static_cast<size_t>(index)];
   }
+  // Its name, as in Options.column_families.
+  template <typename Index>
+  absl::string_view name(Index index) const {
+    return names_[static_cast<size_t>(index)];
+  }
+
+  // The record stored in column family `index` under `key`, parsed
+  // (ParseRecord); nullopt if there is none. Other RocksDB errors are
+  // translated (FromRocksStatus) with `what`: "reading a token record".
+  template <typename Record, typename Index>
+  absl::StatusOr<std::optional<Record>> GetRecord(Index index, absl::string_view key,
+                                                  absl::string_view what) const {
+    rocksdb::PinnableSlice value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(index),
+                                 rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<Record>();
+    if (!s.ok()) return FromRocksStatus(s, what);
+    absl::StatusOr<Record> record = ParseRecord<Record>(AsStringView(value), name(index), key);
+    if (!record.ok()) return record.status();
+    return std::optional<Record>(*std::move(record));
+  }
 
   // A checkpoint of the database into `dir` (see Checkpointable).
   absl::StatusOr<uint64_t> Checkpoint(const std::string& dir) override;
 
  private:
-  Database(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  Database(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+           std::vector<std::string> names);
 
   std::unique_ptr<rocksdb::DB> db_;
   // Indexed as Options.column_families; owned (destroyed before db_).
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::vector<std::string> names_;
 };
 
 }  // namespace storage
