@@ -1,6 +1,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -223,6 +224,37 @@ TEST_F(DatabaseTest, ToleratesFamiliesWrittenByANewerVersionAndLeavesThemAlone) 
   std::string value;
   ASSERT_TRUE((*newer)->db()->Get(rocksdb::ReadOptions(), (*newer)->handle(3), "s", &value).ok());
   EXPECT_EQ(value, "newer");
+}
+
+TEST_F(DatabaseTest, GetRecordParsesWhatIsThereAndIsEmptyOtherwise) {
+  absl::StatusOr<std::unique_ptr<Database>> db = Open();
+  ASSERT_TRUE(db.ok()) << db.status();
+  google::protobuf::StringValue value;
+  value.set_value("kept");
+  ASSERT_TRUE((*db)
+                  ->db()
+                  ->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "id",
+                        value.SerializeAsString())
+                  .ok());
+  ASSERT_TRUE(
+      (*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "bad", "\xff").ok());
+  EXPECT_EQ((*db)->name(Cf::kTokens), "tokens");
+
+  absl::StatusOr<std::optional<google::protobuf::StringValue>> found =
+      (*db)->GetRecord<google::protobuf::StringValue>(Cf::kTokens, "id", "reading");
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->value(), "kept");
+
+  absl::StatusOr<std::optional<google::protobuf::StringValue>> missing =
+      (*db)->GetRecord<google::protobuf::StringValue>(Cf::kGrants, "id", "reading");
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_FALSE(missing->has_value());
+
+  absl::StatusOr<std::optional<google::protobuf::StringValue>> bad =
+      (*db)->GetRecord<google::protobuf::StringValue>(Cf::kTokens, "bad", "reading");
+  EXPECT_TRUE(absl::IsDataLoss(bad.status())) << bad.status();
+  EXPECT_THAT(bad.status().message(), HasSubstr("column family tokens at key \"bad\""));
 }
 
 TEST_F(DatabaseTest, ADatabaseInUseIsInternalNamingTheFolder) {

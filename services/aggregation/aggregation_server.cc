@@ -45,7 +45,7 @@ absl::StatusOr<std::unique_ptr<AggregationServer>> AggregationServer::Start(Opti
   std::unique_ptr<AggregationServer> server = *std::move(opened);
 
   server->checkpointer_ = std::make_unique<admin::Checkpointer>(
-      std::vector<admin::Checkpointer::Store>{{"aggregation", server->aggregator_->db()}});
+      std::vector<admin::Checkpointer::Store>{{"aggregation", server->aggregator_->checkpointable()}});
   server->admin_ = std::make_unique<admin::AdminServiceImpl>(server->checkpointer_.get());
 
   GrpcServerOptions grpc_options;

@@ -59,7 +59,7 @@ absl::StatusOr<std::unique_ptr<IngestionServer>> IngestionServer::Start(Options 
   server_options.max_message_bytes = options.max_message_bytes;
   ASSIGN_OR_RETURN(std::unique_ptr<IngestionServer> s, Open(std::move(options)));
   s->checkpointer_ = std::make_unique<admin::Checkpointer>(
-      std::vector<admin::Checkpointer::Store>{{"ingestion", s->store_->db()}});
+      std::vector<admin::Checkpointer::Store>{{"ingestion", s->store_.get()}});
   s->admin_ = std::make_unique<admin::AdminServiceImpl>(s->checkpointer_.get());
   ASSIGN_OR_RETURN(s->server_,
                    GrpcServer::Start(server_options, {s->service_.get(), s->admin_.get()}));
