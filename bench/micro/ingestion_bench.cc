@@ -154,7 +154,7 @@ void BM_CommitNewVersion(benchmark::State& state) {
     change.evaluation.mutable_package()->mutable_unit()->set_uscc(BenchUscc(n));
     change.outbox.push_back(ingestion::MakeOutboxRecord(change.evaluation.package().unit().uscc(),
                                                         2023, 1,
-                                                        v1::OUTBOX_DELIVER_AGGREGATION, 0));
+                                                        ingestion::OUTBOX_DELIVER_AGGREGATION, 0));
     ++n;
     benchmark::DoNotOptimize(store.get()->CommitNewVersion(change));
   }

@@ -1,13 +1,10 @@
 #include "common/admin/checkpointer.h"
 
 #include <filesystem>
-#include <memory>
 #include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "rocksdb/db.h"
-#include "rocksdb/utilities/checkpoint.h"
 
 namespace budgetperf {
 namespace admin {
@@ -64,25 +61,20 @@ absl::StatusOr<v1::CheckpointResponse> Checkpointer::Checkpoint(const std::strin
   v1::CheckpointResponse response;
   for (const Store& store : stores_) {
     const fs::path path = root / store.name;
-    rocksdb::Checkpoint* raw = nullptr;
-    rocksdb::Status s = rocksdb::Checkpoint::Create(store.db, &raw);
-    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-    uint64_t sequence = 0;
-    // log_size_for_flush 0: the memtables are flushed first, so the
-    // checkpoint is SST files (hard links) and needs no WAL replay.
-    if (s.ok()) s = checkpoint->CreateCheckpoint(path.string(), 0, &sequence);
-    if (!s.ok()) {
+    // SST files (hard links) after a flush: no WAL replay needed.
+    absl::StatusOr<uint64_t> sequence = store.store->Checkpoint(path.string());
+    if (!sequence.ok()) {
       // Leave nothing half-written behind: what this call made goes.
       for (const v1::StoreCheckpoint& done : response.stores()) fs::remove_all(done.path(), error);
       fs::remove_all(path, error);
       if (!existed) fs::remove(root, error);
-      return absl::InternalError(
-          absl::StrCat("checkpoint of ", store.name, " to ", path.string(), ": ", s.ToString()));
+      return absl::InternalError(absl::StrCat("checkpoint of ", store.name, " to ", path.string(),
+                                              ": ", sequence.status().message()));
     }
     v1::StoreCheckpoint* written = response.add_stores();
     written->set_store(store.name);
     written->set_path(path.string());
-    written->set_sequence_number(sequence);
+    written->set_sequence_number(*sequence);
     Measure(path, written);
   }
   return response;

@@ -3,9 +3,11 @@
 
 // Backups of a running server's RocksDB stores: a checkpoint of each, into
 // DIR/<store name> (see admin.proto for what a checkpoint is and how it is
-// restored).
+// restored). The stores take their own checkpoints (storage::Checkpointable);
+// this class picks the folders, checks them, and cleans up after a failure.
 //
-//   Checkpointer checkpointer({{"aggregation", aggregation_db}, {"ingestion", ingestion_db}});
+//   Checkpointer checkpointer({{"aggregation", aggregation_store},
+//                              {"ingestion", ingestion_store}});
 //   ASSIGN_OR_RETURN(v1::CheckpointResponse written,
 //                    checkpointer.Checkpoint("/var/backups/budgetperf/2026-11-28"));
 //
@@ -19,10 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "budgetperf/v1/admin.pb.h"
-
-namespace rocksdb {
-class DB;
-}
+#include "common/storage/checkpointable.h"
 
 namespace budgetperf {
 namespace admin {
@@ -30,8 +29,8 @@ namespace admin {
 class Checkpointer {
  public:
   struct Store {
-    std::string name;  // the subfolder: "ingestion", "aggregation"
-    rocksdb::DB* db;   // not owned; must outlive the Checkpointer
+    std::string name;                // the subfolder: "ingestion", "aggregation"
+    storage::Checkpointable* store;  // not owned; must outlive the Checkpointer
   };
 
   // The stores in the order they are checkpointed.
@@ -45,8 +44,8 @@ class Checkpointer {
   //     be the server's working directory's business, not the caller's);
   //   FAILED_PRECONDITION: `dir` holds anything already, or is not a folder
   //     (the message names it);
-  //   INTERNAL: the folder cannot be made or RocksDB fails (with its
-  //     message). Whatever this call wrote is removed again.
+  //   INTERNAL: the folder cannot be made or a store's checkpoint fails
+  //     (with RocksDB's message). Whatever this call wrote is removed again.
   absl::StatusOr<v1::CheckpointResponse> Checkpoint(const std::string& dir);
 
  private:

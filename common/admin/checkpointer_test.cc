@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "common/storage/database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -17,12 +18,22 @@ namespace {
 using ::testing::HasSubstr;
 using testing::TempDir;
 
-std::unique_ptr<rocksdb::DB> OpenDb(const std::string& path, bool read_only = false) {
+constexpr const char* kColumnFamilies[] = {"default"};
+
+// A store to checkpoint: a database with only the default column family.
+std::unique_ptr<storage::Database> OpenStore(const std::string& path) {
+  storage::Database::Options options;
+  options.path = path;
+  options.column_families = kColumnFamilies;
+  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::Database::Open(options);
+  EXPECT_TRUE(db.ok()) << path << ": " << db.status();
+  return db.ok() ? *std::move(db) : nullptr;
+}
+
+std::unique_ptr<rocksdb::DB> OpenReadOnly(const std::string& path) {
   rocksdb::Options options;
-  options.create_if_missing = !read_only;
   rocksdb::DB* db = nullptr;
-  const rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(options, path, &db)
-                                      : rocksdb::DB::Open(options, path, &db);
+  const rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path, &db);
   EXPECT_THAT(s, IsOk()) << path << ": " << s.ToString();
   return std::unique_ptr<rocksdb::DB>(db);
 }
@@ -39,21 +50,25 @@ class CheckpointerTest : public ::testing::Test {
     absl::StatusOr<TempDir> dir = TempDir::Create("checkpointer");
     ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
-    a_ = OpenDb(dir_->Join("a"));
-    b_ = OpenDb(dir_->Join("b"));
-    ASSERT_NE(a_, nullptr);
-    ASSERT_NE(b_, nullptr);
+    store_a_ = OpenStore(dir_->Join("a"));
+    store_b_ = OpenStore(dir_->Join("b"));
+    ASSERT_NE(store_a_, nullptr);
+    ASSERT_NE(store_b_, nullptr);
+    a_ = store_a_->db();
+    b_ = store_b_->db();
   }
 
   std::unique_ptr<TempDir> dir_;
-  std::unique_ptr<rocksdb::DB> a_, b_;
+  std::unique_ptr<storage::Database> store_a_, store_b_;
+  rocksdb::DB* a_ = nullptr;  // store_a_'s database
+  rocksdb::DB* b_ = nullptr;
 };
 
 TEST_F(CheckpointerTest, WritesAnOpenableCopyOfEachStoreAsOfTheCall) {
   ASSERT_THAT(a_->Put(rocksdb::WriteOptions(), "unit", "v1"), IsOk());
   ASSERT_THAT(a_->Put(rocksdb::WriteOptions(), "other", "x"), IsOk());
   ASSERT_THAT(b_->Put(rocksdb::WriteOptions(), "rollup", "42"), IsOk());
-  Checkpointer checkpointer({{"b", b_.get()}, {"a", a_.get()}});
+  Checkpointer checkpointer({{"b", store_b_.get()}, {"a", store_a_.get()}});
 
   const std::string backup = dir_->Join("backups/first");  // parents made too
   absl::StatusOr<v1::CheckpointResponse> written = checkpointer.Checkpoint(backup);
@@ -72,26 +87,26 @@ TEST_F(CheckpointerTest, WritesAnOpenableCopyOfEachStoreAsOfTheCall) {
   // Writes after the call are not in it; the live stores go on.
   ASSERT_THAT(a_->Put(rocksdb::WriteOptions(), "unit", "v2"), IsOk());
   ASSERT_THAT(a_->Delete(rocksdb::WriteOptions(), "other"), IsOk());
-  std::unique_ptr<rocksdb::DB> copy_a = OpenDb(backup + "/a", /*read_only=*/true);
-  std::unique_ptr<rocksdb::DB> copy_b = OpenDb(backup + "/b", /*read_only=*/true);
+  std::unique_ptr<rocksdb::DB> copy_a = OpenReadOnly(backup + "/a");
+  std::unique_ptr<rocksdb::DB> copy_b = OpenReadOnly(backup + "/b");
   ASSERT_NE(copy_a, nullptr);
   ASSERT_NE(copy_b, nullptr);
   EXPECT_EQ(Get(copy_a.get(), "unit"), "v1");
   EXPECT_EQ(Get(copy_a.get(), "other"), "x");
   EXPECT_EQ(Get(copy_b.get(), "rollup"), "42");
-  EXPECT_EQ(Get(a_.get(), "unit"), "v2");
+  EXPECT_EQ(Get(a_, "unit"), "v2");
 }
 
 TEST_F(CheckpointerTest, AnExistingEmptyFolderIsUsed) {
   ASSERT_TRUE(std::filesystem::create_directories(dir_->Join("empty")));
-  Checkpointer checkpointer({{"a", a_.get()}});
+  Checkpointer checkpointer({{"a", store_a_.get()}});
   absl::StatusOr<v1::CheckpointResponse> written = checkpointer.Checkpoint(dir_->Join("empty"));
   ASSERT_THAT(written, IsOk());
   EXPECT_TRUE(std::filesystem::is_directory(dir_->Join("empty/a")));
 }
 
 TEST_F(CheckpointerTest, RefusesAFolderThatHoldsAnythingAndNamesIt) {
-  Checkpointer checkpointer({{"a", a_.get()}, {"b", b_.get()}});
+  Checkpointer checkpointer({{"a", store_a_.get()}, {"b", store_b_.get()}});
   absl::StatusOr<std::string> file = dir_->WriteFile("full/notes.txt", "keep me");
   ASSERT_THAT(file, IsOk());
   absl::StatusOr<v1::CheckpointResponse> refused = checkpointer.Checkpoint(dir_->Join("full"));
@@ -107,8 +122,27 @@ TEST_F(CheckpointerTest, RefusesAFolderThatHoldsAnythingAndNamesIt) {
   EXPECT_TRUE(absl::IsFailedPrecondition(not_folder.status())) << not_folder.status();
 }
 
+// A store whose checkpoint fails, as RocksDB's would.
+class FailingStore : public storage::Checkpointable {
+ public:
+  absl::StatusOr<uint64_t> Checkpoint(const std::string&) override {
+    return absl::InternalError("IO error: no space left on device");
+  }
+};
+
+TEST_F(CheckpointerTest, AFailedStoreIsInternalAndLeavesNothingBehind) {
+  FailingStore failing;
+  Checkpointer checkpointer({{"a", store_a_.get()}, {"broken", &failing}});
+  absl::StatusOr<v1::CheckpointResponse> failed = checkpointer.Checkpoint(dir_->Join("fails"));
+  EXPECT_TRUE(absl::IsInternal(failed.status())) << failed.status();
+  EXPECT_THAT(failed.status().message(),
+              HasSubstr("checkpoint of broken to " + dir_->Join("fails/broken") +
+                        ": IO error: no space left on device"));
+  EXPECT_FALSE(std::filesystem::exists(dir_->Join("fails")));
+}
+
 TEST_F(CheckpointerTest, RefusesRelativeOrEmptyPaths) {
-  Checkpointer checkpointer({{"a", a_.get()}});
+  Checkpointer checkpointer({{"a", store_a_.get()}});
   EXPECT_TRUE(absl::IsInvalidArgument(checkpointer.Checkpoint("backup").status()));
   EXPECT_TRUE(absl::IsInvalidArgument(checkpointer.Checkpoint("").status()));
   EXPECT_FALSE(std::filesystem::exists("backup"));

@@ -5,32 +5,18 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/storage/record.h"
+#include "common/storage/rocks_status.h"
 #include "rocksdb/db.h"
-#include "rocksdb/options.h"
 #include "rocksdb/slice.h"
 
 namespace budgetperf {
 namespace auth {
 namespace {
 
+// Column family names on disk, indexed by ColumnFamily. Never rename one: an
+// existing store would lose it.
 constexpr const char* kColumnFamilyNames[] = {"default", "tokens"};
-constexpr size_t kColumnFamilyCount = sizeof(kColumnFamilyNames) / sizeof(kColumnFamilyNames[0]);
-
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  const std::string message = absl::StrCat(what, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(message);
-  if (s.IsCorruption()) return absl::DataLossError(message);
-  return absl::InternalError(message);
-}
-
-absl::StatusOr<v1::TokenRecord> ParseRecord(const rocksdb::Slice& bytes) {
-  v1::TokenRecord record;
-  if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError("cannot parse a stored token record");
-  }
-  return record;
-}
 
 }  // namespace
 
@@ -46,52 +32,23 @@ absl::StatusOr<std::unique_ptr<AuthStore>> AuthStore::Open(const std::string& pa
   std::filesystem::permissions(path, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
 
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  rocksdb::ColumnFamilyOptions cf_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);
-  // A store written by a later version may hold column families this one
-  // does not know; RocksDB only opens a store with all of them named.
-  std::vector<std::string> existing;
-  if (rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) {
-    for (const std::string& name : existing) {
-      bool known = false;
-      for (const char* k : kColumnFamilyNames) known = known || name == k;
-      if (!known) descriptors.emplace_back(name, cf_options);
-    }
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw_db);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open the token store in ", path));
-  std::unique_ptr<rocksdb::DB> db(raw_db);
-  for (size_t i = kColumnFamilyCount; i < handles.size(); ++i) {
-    db->DestroyColumnFamilyHandle(handles[i]);
-  }
-  handles.resize(kColumnFamilyCount);
-  return std::unique_ptr<AuthStore>(new AuthStore(path, std::move(db), std::move(handles)));
+  storage::Database::Options db_options;
+  db_options.path = path;
+  db_options.column_families = kColumnFamilyNames;
+  db_options.what = "the token store";
+  absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Open(db_options);
+  if (!database.ok()) return database.status();
+  return std::unique_ptr<AuthStore>(new AuthStore(path, *std::move(database)));
 }
 
-AuthStore::AuthStore(std::string path, std::unique_ptr<rocksdb::DB> db,
-                     std::vector<rocksdb::ColumnFamilyHandle*> handles)
-    : path_(std::move(path)), db_(std::move(db)), handles_(std::move(handles)) {}
+AuthStore::AuthStore(std::string path, std::unique_ptr<storage::Database> database)
+    : path_(std::move(path)), database_(std::move(database)) {}
 
-AuthStore::~AuthStore() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
-  handles_.clear();
-}
+AuthStore::~AuthStore() = default;
 
 absl::StatusOr<std::optional<v1::TokenRecord>> AuthStore::Get(absl::string_view token_id) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(ColumnFamily::kTokens),
-                               rocksdb::Slice(token_id.data(), token_id.size()), &value);
-  if (s.IsNotFound()) return std::optional<v1::TokenRecord>();
-  if (!s.ok()) return FromRocks(s, "reading a token record");
-  absl::StatusOr<v1::TokenRecord> record = ParseRecord(value);
-  if (!record.ok()) return record.status();
-  return std::optional<v1::TokenRecord>(*std::move(record));
+  return database_->GetRecord<v1::TokenRecord>(ColumnFamily::kTokens, token_id,
+                                               "reading a token record");
 }
 
 absl::Status AuthStore::Put(const v1::TokenRecord& record) {
@@ -102,19 +59,22 @@ absl::Status AuthStore::Put(const v1::TokenRecord& record) {
   }
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
-  return FromRocks(db_->Put(write_options, handle(ColumnFamily::kTokens), record.token_id(), value),
-                   "writing a token record");
+  return storage::FromRocksStatus(
+      db()->Put(write_options, handle(ColumnFamily::kTokens), record.token_id(), value),
+      "writing a token record");
 }
 
 absl::Status AuthStore::Scan(const std::function<bool(const v1::TokenRecord&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kTokens)));
+      db()->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kTokens)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    absl::StatusOr<v1::TokenRecord> record = ParseRecord(it->value());
+    absl::StatusOr<v1::TokenRecord> record = storage::ParseRecord<v1::TokenRecord>(
+        storage::AsStringView(it->value()), database_->name(ColumnFamily::kTokens),
+        storage::AsStringView(it->key()));
     if (!record.ok()) return record.status();
     if (!visit(*record)) break;
   }
-  return FromRocks(it->status(), "reading the token records");
+  return storage::FromRocksStatus(it->status(), "reading the token records");
 }
 
 }  // namespace auth

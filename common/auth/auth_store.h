@@ -11,8 +11,9 @@
 // (tokens are few and change rarely; losing a revocation to a crash would be
 // worse than the fsync).
 //
-// RocksDB statuses are translated here: NotFound → an empty result,
-// Corruption → DATA_LOSS, anything else → INTERNAL.
+// RocksDB statuses are translated here (common/storage/rocks_status.h):
+// NotFound → an empty result, Corruption → DATA_LOSS, anything else →
+// INTERNAL.
 //
 // Thread-safe; read-modify-write callers serialise themselves (see
 // TokenManager).
@@ -27,11 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/auth.pb.h"
-
-namespace rocksdb {
-class ColumnFamilyHandle;
-class DB;
-}  // namespace rocksdb
+#include "common/storage/database.h"
 
 namespace budgetperf {
 namespace auth {
@@ -68,17 +65,14 @@ class AuthStore {
   const std::string& path() const { return path_; }
 
  private:
-  AuthStore(std::string path, std::unique_ptr<rocksdb::DB> db,
-            std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  AuthStore(std::string path, std::unique_ptr<storage::Database> database);
 
-  rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const {
-    return handles_[static_cast<size_t>(cf)];
-  }
+  rocksdb::DB* db() const { return database_->db(); }
+  rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const { return database_->handle(cf); }
 
   const std::string path_;
-  std::unique_ptr<rocksdb::DB> db_;
-  // Indexed by ColumnFamily; owned (destroyed before db_).
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // The database and its handles, indexed by ColumnFamily.
+  std::unique_ptr<storage::Database> database_;
 };
 
 }  // namespace auth

@@ -1,13 +1,13 @@
 #include "services/aggregation/aggregation_keys.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/storage/key_codec.h"
 
 namespace budgetperf {
 namespace aggregation_keys {
 
 namespace {
 constexpr size_t kMaxCodeBytes = 64;
-constexpr uint32_t kSignFlip = 0x80000000u;
 }  // namespace
 
 absl::Status ValidateCode(absl::string_view code, absl::string_view what) {
@@ -28,29 +28,23 @@ absl::Status ValidateCode(absl::string_view code, absl::string_view what) {
 }
 
 std::string EncodeInt32(int32_t value) {
-  const uint32_t u = static_cast<uint32_t>(value) ^ kSignFlip;
-  std::string out(4, '\0');
-  out[0] = static_cast<char>(u >> 24);
-  out[1] = static_cast<char>(u >> 16);
-  out[2] = static_cast<char>(u >> 8);
-  out[3] = static_cast<char>(u);
+  std::string out;
+  storage::AppendOrderedInt32(&out, value);
   return out;
 }
 
-int32_t DecodeInt32(absl::string_view bytes) {
-  const auto b = [&](int i) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])); };
-  const uint32_t u = (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
-  return static_cast<int32_t>(u ^ kSignFlip);
-}
+int32_t DecodeInt32(absl::string_view bytes) { return storage::ReadOrderedInt32(bytes); }
 
 std::string CodePrefix(absl::string_view code) {
-  std::string key(code);
-  key.push_back('\0');
+  std::string key;
+  storage::AppendField(&key, code);
   return key;
 }
 
 std::string CodeYearKey(absl::string_view code, int32_t year) {
-  return absl::StrCat(CodePrefix(code), EncodeInt32(year));
+  std::string key = CodePrefix(code);
+  storage::AppendOrderedInt32(&key, year);
+  return key;
 }
 
 std::optional<int32_t> YearOf(absl::string_view key, absl::string_view code) {
@@ -86,10 +80,6 @@ std::string OrphanKey(absl::string_view unassigned_code, int32_t year,
 std::string FindingsKey(absl::string_view code, int32_t year,
                         absl::string_view source) {
   return absl::StrCat(CodeYearKey(code, year), source);
-}
-
-std::string PrefixEnd(absl::string_view prefix) {
-  return absl::StrCat(prefix, std::string(8, '\xff'));
 }
 
 }  // namespace aggregation_keys

@@ -8,7 +8,7 @@
 // one code's years, versions or index entries are a single prefix scan and
 // never run into a longer code. Years and scores follow as 4-byte big-endian
 // numbers with the sign bit flipped, so that bytewise order is numeric order
-// (negative scores included).
+// (negative scores included). The pieces are common/storage/key_codec.h's.
 //
 //   nodes          code \0 from_year              → OrgNode (one version)
 //   contributions  uscc \0 year                   → ContributionRecord
@@ -68,11 +68,6 @@ std::string OrphanKey(absl::string_view unassigned_code, int32_t year,
 // A findings record: CodeYearKey(code, year) + source.
 std::string FindingsKey(absl::string_view code, int32_t year,
                         absl::string_view source);
-
-// A key that sorts after every key starting with `prefix` but before any
-// other key that does not start with it (prefix + 0xFF..., enough for our
-// keys, whose bytes after a prefix are never all 0xFF).
-std::string PrefixEnd(absl::string_view prefix);
 
 }  // namespace aggregation_keys
 }  // namespace budgetperf

@@ -49,7 +49,7 @@ absl::StatusOr<std::unique_ptr<AggregationServer>> AggregationServer::Start(Opti
 
 absl::Status AggregationServer::Serve() {
   checkpointer_ = std::make_unique<admin::Checkpointer>(
-      std::vector<admin::Checkpointer::Store>{{"aggregation", aggregator_->db()}});
+      std::vector<admin::Checkpointer::Store>{{"aggregation", aggregator_->checkpointable()}});
   admin_ = std::make_unique<admin::AdminServiceImpl>(checkpointer_.get());
 
   GrpcServerOptions grpc_options;

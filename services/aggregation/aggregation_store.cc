@@ -5,6 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "common/storage/key_codec.h"
+#include "common/storage/record.h"
+#include "common/storage/rocks_status.h"
 #include "rocksdb/comparator.h"
 #include "rocksdb/options.h"
 #include "services/aggregation/aggregation_keys.h"
@@ -21,14 +24,15 @@ constexpr const char* kCfNames[kAggregationCfCount] = {
 
 absl::string_view CfName(AggregationCf cf) { return kCfNames[static_cast<int>(cf)]; }
 
+// The record stored in `cf` under `key`; DATA_LOSS naming both.
+template <typename T>
+absl::StatusOr<T> Parse(AggregationCf cf, absl::string_view key, absl::string_view value) {
+  return storage::ParseRecord<T>(value, CfName(cf), key);
+}
+
 }  // namespace
 
-absl::Status FromRocksStatus(const rocksdb::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  const std::string message = absl::StrCat(what, ": ", status.ToString());
-  if (status.IsCorruption()) return absl::DataLossError(message);
-  return absl::InternalError(message);
-}
+using storage::FromRocksStatus;
 
 // ---------------------------------------------------------------------------
 // View
@@ -39,12 +43,39 @@ absl::StatusOr<std::optional<T>> AggregationStore::View::GetProto(AggregationCf 
                                                                   absl::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(cf, key));
   if (!raw.has_value()) return std::optional<T>();
-  T message;
-  if (!message.ParseFromString(*raw)) {
-    return absl::DataLossError(absl::StrCat("unreadable ", T::descriptor()->name(),
-                                            " in column family ", CfName(cf)));
-  }
+  ASSIGN_OR_RETURN(T message, Parse<T>(cf, key, *raw));
   return std::optional<T>(std::move(message));
+}
+
+rocksdb::ReadOptions AggregationStore::View::read_options() const {
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  return options;
+}
+
+absl::StatusOr<std::optional<std::string>> AggregationStore::View::GetRaw(AggregationCf cf,
+                                                                          absl::string_view key) {
+  const rocksdb::Slice key_slice(key.data(), key.size());
+  std::string value;
+  rocksdb::Status s;
+  if (pending_ != nullptr) {
+    s = pending_->GetFromBatchAndDB(store_->db(), read_options(), store_->handle(cf), key_slice,
+                                    &value);
+  } else {
+    rocksdb::PinnableSlice pinned;
+    s = store_->db()->Get(read_options(), store_->handle(cf), key_slice, &pinned);
+    if (s.ok()) value.assign(pinned.data(), pinned.size());
+  }
+  if (s.IsNotFound()) return std::optional<std::string>();
+  RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("reading ", CfName(cf))));
+  return std::optional<std::string>(std::move(value));
+}
+
+std::unique_ptr<rocksdb::Iterator> AggregationStore::View::NewIterator(AggregationCf cf) {
+  rocksdb::ColumnFamilyHandle* h = store_->handle(cf);
+  std::unique_ptr<rocksdb::Iterator> base(store_->db()->NewIterator(read_options(), h));
+  if (pending_ == nullptr) return base;
+  return std::unique_ptr<rocksdb::Iterator>(pending_->NewIteratorWithBase(h, base.release()));
 }
 
 absl::Status AggregationStore::View::ScanPrefix(
@@ -79,16 +110,14 @@ absl::StatusOr<std::optional<aggregation::FindingsRecord>> AggregationStore::Vie
 absl::StatusOr<std::vector<aggregation::FindingsRecord>> AggregationStore::View::ListFindings(
     absl::string_view code, int32_t year) {
   std::vector<aggregation::FindingsRecord> out;
-  RETURN_IF_ERROR(ScanPrefix(
-      AggregationCf::kFindings, keys::CodeYearKey(code, year),
-      [&](absl::string_view, absl::string_view value) -> absl::Status {
-        aggregation::FindingsRecord record;
-        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError("unreadable FindingsRecord");
-        }
-        out.push_back(std::move(record));
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(ScanPrefix(AggregationCf::kFindings, keys::CodeYearKey(code, year),
+                             [&](absl::string_view key, absl::string_view value) -> absl::Status {
+                               ASSIGN_OR_RETURN(aggregation::FindingsRecord record,
+                                                Parse<aggregation::FindingsRecord>(
+                                                    AggregationCf::kFindings, key, value));
+                               out.push_back(std::move(record));
+                               return absl::OkStatus();
+                             }));
   return out;
 }
 
@@ -99,10 +128,8 @@ AggregationStore::View::ListOrphans(absl::string_view unassigned_code, int32_t y
   RETURN_IF_ERROR(ScanPrefix(
       AggregationCf::kOrphans, prefix,
       [&](absl::string_view key, absl::string_view value) -> absl::Status {
-        aggregation::OrphanRecord record;
-        if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          return absl::DataLossError("unreadable OrphanRecord");
-        }
+        ASSIGN_OR_RETURN(aggregation::OrphanRecord record,
+                         Parse<aggregation::OrphanRecord>(AggregationCf::kOrphans, key, value));
         out.emplace_back(std::string(key.substr(prefix.size())), std::move(record));
         return absl::OkStatus();
       }));
@@ -115,12 +142,13 @@ absl::Status AggregationStore::View::ForEachContributionOfUnit(
   return ScanPrefix(AggregationCf::kContributions, keys::CodePrefix(uscc),
                     [&](absl::string_view key, absl::string_view value) -> absl::Status {
                       std::optional<int32_t> year = keys::YearOf(key, uscc);
-                      aggregation::ContributionRecord record;
-                      if (!year.has_value() ||
-                          !record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                      if (!year.has_value()) {
                         return absl::DataLossError(
                             absl::StrCat("unreadable contribution of ", uscc));
                       }
+                      ASSIGN_OR_RETURN(aggregation::ContributionRecord record,
+                                       Parse<aggregation::ContributionRecord>(
+                                           AggregationCf::kContributions, key, value));
                       return fn(*year, record);
                     });
 }
@@ -133,11 +161,12 @@ absl::Status AggregationStore::View::ForEachFindingsOfCode(
   return ScanPrefix(AggregationCf::kFindings, keys::CodePrefix(code),
                     [&](absl::string_view key, absl::string_view value) -> absl::Status {
                       std::optional<int32_t> year = keys::YearOf(key, code);
-                      aggregation::FindingsRecord record;
-                      if (!year.has_value() ||
-                          !record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                      if (!year.has_value()) {
                         return absl::DataLossError(absl::StrCat("unreadable findings of ", code));
                       }
+                      ASSIGN_OR_RETURN(
+                          aggregation::FindingsRecord record,
+                          Parse<aggregation::FindingsRecord>(AggregationCf::kFindings, key, value));
                       return fn(*year, key.substr(source_start), record);
                     });
 }
@@ -184,7 +213,7 @@ absl::StatusOr<std::optional<std::pair<int32_t, int32_t>>> AggregationStore::Vie
   const int32_t lowest = keys::ScoreOfIndexKey(key, prefix.size());
   // The index is ordered by score, so the highest is the last key under the
   // prefix.
-  it->SeekForPrev(keys::PrefixEnd(prefix));
+  it->SeekForPrev(storage::PrefixEnd(prefix));
   if (!it->Valid()) {
     RETURN_IF_ERROR(FromRocksStatus(it->status(), "reading the score index"));
     return absl::InternalError("score index changed while read");
@@ -202,47 +231,27 @@ absl::StatusOr<std::optional<std::pair<int32_t, int32_t>>> AggregationStore::Vie
 // ---------------------------------------------------------------------------
 
 AggregationStore::Reader::Reader(AggregationStore* store)
-    : View(store), snapshot_(store->db_->GetSnapshot()) {}
+    : View(store, store->db()->GetSnapshot(), /*pending=*/nullptr) {}
 
-AggregationStore::Reader::~Reader() { store_->db_->ReleaseSnapshot(snapshot_); }
+AggregationStore::Reader::~Reader() { store_->db()->ReleaseSnapshot(snapshot_); }
 
-absl::StatusOr<std::optional<std::string>> AggregationStore::Reader::GetRaw(
-    AggregationCf cf, absl::string_view key) {
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = store_->db_->Get(options, store_->handle(cf),
-                                       rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("reading ", CfName(cf))));
-  return std::optional<std::string>(value.ToString());
-}
-
-std::unique_ptr<rocksdb::Iterator> AggregationStore::Reader::NewIterator(AggregationCf cf) {
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  return std::unique_ptr<rocksdb::Iterator>(
-      store_->db_->NewIterator(options, store_->handle(cf)));
-}
-
-absl::StatusOr<std::vector<std::optional<std::string>>> AggregationStore::Reader::MultiGetRaw(
+template <typename T>
+absl::StatusOr<std::vector<std::optional<T>>> AggregationStore::Reader::MultiGetProto(
     AggregationCf cf, const std::vector<std::string>& keys) {
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
   std::vector<rocksdb::Slice> slices;
   slices.reserve(keys.size());
   for (const std::string& k : keys) slices.emplace_back(k);
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
   if (!keys.empty()) {
-    store_->db_->MultiGet(options, store_->handle(cf), keys.size(), slices.data(),
-                          values.data(), statuses.data());
+    store_->db()->MultiGet(read_options(), store_->handle(cf), keys.size(), slices.data(),
+                           values.data(), statuses.data());
   }
-  std::vector<std::optional<std::string>> out(keys.size());
+  std::vector<std::optional<T>> out(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
     RETURN_IF_ERROR(FromRocksStatus(statuses[i], absl::StrCat("reading ", CfName(cf))));
-    out[i] = values[i].ToString();
+    ASSIGN_OR_RETURN(out[i], Parse<T>(cf, keys[i], storage::AsStringView(values[i])));
   }
   return out;
 }
@@ -252,18 +261,7 @@ absl::StatusOr<std::vector<std::optional<v1::Rollup>>> AggregationStore::Reader:
   std::vector<std::string> key_list;
   key_list.reserve(codes.size());
   for (const std::string& code : codes) key_list.push_back(keys::CodeYearKey(code, year));
-  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> raw,
-                   MultiGetRaw(AggregationCf::kRollups, key_list));
-  std::vector<std::optional<v1::Rollup>> out(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (!raw[i].has_value()) continue;
-    v1::Rollup rollup;
-    if (!rollup.ParseFromString(*raw[i])) {
-      return absl::DataLossError(absl::StrCat("unreadable rollup of ", codes[i]));
-    }
-    out[i] = std::move(rollup);
-  }
-  return out;
+  return MultiGetProto<v1::Rollup>(AggregationCf::kRollups, key_list);
 }
 
 absl::StatusOr<std::vector<std::optional<aggregation::ContributionRecord>>>
@@ -272,18 +270,7 @@ AggregationStore::Reader::GetContributions(const std::vector<std::string>& usccs
   std::vector<std::string> key_list;
   key_list.reserve(usccs.size());
   for (const std::string& uscc : usccs) key_list.push_back(keys::CodeYearKey(uscc, year));
-  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> raw,
-                   MultiGetRaw(AggregationCf::kContributions, key_list));
-  std::vector<std::optional<aggregation::ContributionRecord>> out(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (!raw[i].has_value()) continue;
-    aggregation::ContributionRecord record;
-    if (!record.ParseFromString(*raw[i])) {
-      return absl::DataLossError(absl::StrCat("unreadable contribution of ", usccs[i]));
-    }
-    out[i] = std::move(record);
-  }
-  return out;
+  return MultiGetProto<aggregation::ContributionRecord>(AggregationCf::kContributions, key_list);
 }
 
 // ---------------------------------------------------------------------------
@@ -292,25 +279,10 @@ AggregationStore::Reader::GetContributions(const std::vector<std::string>& usccs
 
 // overwrite_key: a key written twice in one mutation keeps only its last
 // value, which is what reads through the batch must see.
+// The batch is constructed after View, which only keeps its address here.
 AggregationStore::Mutation::Mutation(AggregationStore* store)
-    : View(store), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
-
-absl::StatusOr<std::optional<std::string>> AggregationStore::Mutation::GetRaw(
-    AggregationCf cf, absl::string_view key) {
-  std::string value;
-  rocksdb::Status s = batch_.GetFromBatchAndDB(store_->db_.get(), rocksdb::ReadOptions(),
-                                               store_->handle(cf),
-                                               rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("reading ", CfName(cf))));
-  return std::optional<std::string>(std::move(value));
-}
-
-std::unique_ptr<rocksdb::Iterator> AggregationStore::Mutation::NewIterator(AggregationCf cf) {
-  rocksdb::ColumnFamilyHandle* h = store_->handle(cf);
-  return std::unique_ptr<rocksdb::Iterator>(batch_.NewIteratorWithBase(
-      h, store_->db_->NewIterator(rocksdb::ReadOptions(), h)));
-}
+    : View(store, /*snapshot=*/nullptr, &batch_),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
 void AggregationStore::Mutation::Put(AggregationCf cf, const std::string& key,
                                      const std::string& value) {
@@ -386,34 +358,25 @@ absl::Status AggregationStore::Mutation::DeleteScores(absl::string_view code, in
 // AggregationStore
 // ---------------------------------------------------------------------------
 
-AggregationStore::AggregationStore(const Options& options, rocksdb::DB* db,
-                                   std::vector<rocksdb::ColumnFamilyHandle*> handles)
-    : options_(options), db_(db), handles_(std::move(handles)) {}
+AggregationStore::AggregationStore(const Options& options,
+                                   std::unique_ptr<storage::Database> database)
+    : options_(options), database_(std::move(database)) {}
 
-AggregationStore::~AggregationStore() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  }
-  db_->Close().PermitUncheckedError();
-}
+AggregationStore::~AggregationStore() = default;
 
 absl::StatusOr<std::unique_ptr<AggregationStore>> AggregationStore::Open(
     const Options& options) {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (const char* name : kCfNames) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &db);
-  if (!s.ok()) {
-    return FromRocksStatus(s, absl::StrCat("opening the aggregation store in ", options.path));
-  }
-  return std::unique_ptr<AggregationStore>(new AggregationStore(options, db, std::move(handles)));
+  storage::Database::Options db_options;
+  db_options.path = options.path;
+  db_options.column_families = kCfNames;
+  db_options.what = "the aggregation store";
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> database,
+                   storage::Database::Open(db_options));
+  return std::unique_ptr<AggregationStore>(new AggregationStore(options, std::move(database)));
+}
+
+absl::StatusOr<uint64_t> AggregationStore::Checkpoint(const std::string& dir) {
+  return database_->Checkpoint(dir);
 }
 
 std::unique_ptr<AggregationStore::Reader> AggregationStore::NewReader() {
@@ -427,19 +390,18 @@ std::unique_ptr<AggregationStore::Mutation> AggregationStore::NewMutation() {
 absl::Status AggregationStore::Commit(Mutation& mutation) {
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  return FromRocksStatus(db_->Write(write_options, mutation.batch_.GetWriteBatch()),
+  return FromRocksStatus(db()->Write(write_options, mutation.batch_.GetWriteBatch()),
                          "writing to the aggregation store");
 }
 
 absl::StatusOr<std::vector<v1::OrgNode>> AggregationStore::LoadNodes() {
   std::vector<v1::OrgNode> nodes;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(AggregationCf::kNodes)));
+      db()->NewIterator(rocksdb::ReadOptions(), handle(AggregationCf::kNodes)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    v1::OrgNode node;
-    if (!node.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("unreadable OrgNode in column family nodes");
-    }
+    ASSIGN_OR_RETURN(v1::OrgNode node,
+                     Parse<v1::OrgNode>(AggregationCf::kNodes, storage::AsStringView(it->key()),
+                                        storage::AsStringView(it->value())));
     nodes.push_back(std::move(node));
   }
   RETURN_IF_ERROR(FromRocksStatus(it->status(), "loading the organisation tree"));

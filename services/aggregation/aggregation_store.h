@@ -18,8 +18,9 @@
 //   RETURN_IF_ERROR(m->PutRollup(*r));
 //   RETURN_IF_ERROR(store->Commit(*m));
 //
-// RocksDB statuses become absl ones here: NotFound is an empty optional,
-// Corruption (and an unreadable record) DATA_LOSS, anything else INTERNAL.
+// RocksDB statuses become absl ones here (common/storage/rocks_status.h):
+// NotFound is an empty optional, Corruption (and an unreadable record)
+// DATA_LOSS, anything else INTERNAL.
 // Thread-safe: any number of Readers and Mutations may be used concurrently;
 // making concurrent Mutations consistent with each other is the caller's job
 // (Aggregator serializes them).
@@ -36,6 +37,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "budgetperf/v1/aggregation.pb.h"
+#include "common/storage/checkpointable.h"
+#include "common/storage/database.h"
 #include "rocksdb/db.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "services/aggregation/aggregation_records.pb.h"
@@ -53,7 +56,7 @@ enum class AggregationCf : int {
 };
 inline constexpr int kAggregationCfCount = 6;
 
-class AggregationStore {
+class AggregationStore final : public storage::Checkpointable {
  public:
   struct Options {
     std::string path;  // the data folder; created if missing
@@ -64,8 +67,6 @@ class AggregationStore {
   // Reads shared by Reader and Mutation.
   class View {
    public:
-    virtual ~View() = default;
-
     // The rollup of (code, year), if one was ever written.
     absl::StatusOr<std::optional<v1::Rollup>> GetRollup(absl::string_view code,
                                                         int32_t year);
@@ -110,13 +111,20 @@ class AggregationStore {
         absl::string_view code, int32_t year, char kind);
 
    protected:
-    explicit View(AggregationStore* store) : store_(store) {}
+    // Reads `store` as of `snapshot` (the latest state when null), through
+    // the pending writes of `pending` when not null.
+    View(AggregationStore* store, const rocksdb::Snapshot* snapshot,
+         rocksdb::WriteBatchWithIndex* pending)
+        : store_(store), snapshot_(snapshot), pending_(pending) {}
+    ~View() = default;
+
+    // Read options with this view's snapshot.
+    rocksdb::ReadOptions read_options() const;
 
     // The raw value of `key`, or nullopt when absent.
-    virtual absl::StatusOr<std::optional<std::string>> GetRaw(AggregationCf cf,
-                                                              absl::string_view key) = 0;
+    absl::StatusOr<std::optional<std::string>> GetRaw(AggregationCf cf, absl::string_view key);
     // An iterator over `cf` as this view sees it.
-    virtual std::unique_ptr<rocksdb::Iterator> NewIterator(AggregationCf cf) = 0;
+    std::unique_ptr<rocksdb::Iterator> NewIterator(AggregationCf cf);
 
     // Calls fn(key, value) for every key starting with `prefix`.
     absl::Status ScanPrefix(
@@ -127,12 +135,14 @@ class AggregationStore {
     absl::StatusOr<std::optional<T>> GetProto(AggregationCf cf, absl::string_view key);
 
     AggregationStore* store_;
+    const rocksdb::Snapshot* snapshot_;      // the Reader's; null in a Mutation
+    rocksdb::WriteBatchWithIndex* pending_;  // the Mutation's batch; null in a Reader
   };
 
   // A consistent snapshot of the store for queries.
   class Reader final : public View {
    public:
-    ~Reader() override;
+    ~Reader();
 
     // The rollups of `codes` for `year`, in the same order (nullopt where
     // none was written), read in one MultiGet.
@@ -142,19 +152,14 @@ class AggregationStore {
     absl::StatusOr<std::vector<std::optional<aggregation::ContributionRecord>>>
     GetContributions(const std::vector<std::string>& usccs, int32_t year);
 
-   protected:
-    absl::StatusOr<std::optional<std::string>> GetRaw(AggregationCf cf,
-                                                      absl::string_view key) override;
-    std::unique_ptr<rocksdb::Iterator> NewIterator(AggregationCf cf) override;
-
    private:
     friend class AggregationStore;
     explicit Reader(AggregationStore* store);
 
-    absl::StatusOr<std::vector<std::optional<std::string>>> MultiGetRaw(
+    // The records under `keys`, in the same order, read in one MultiGet.
+    template <typename T>
+    absl::StatusOr<std::vector<std::optional<T>>> MultiGetProto(
         AggregationCf cf, const std::vector<std::string>& keys);
-
-    const rocksdb::Snapshot* snapshot_;
   };
 
   // A batch of changes, committed atomically by AggregationStore::Commit.
@@ -191,11 +196,6 @@ class AggregationStore {
       return written_rollups_;
     }
 
-   protected:
-    absl::StatusOr<std::optional<std::string>> GetRaw(AggregationCf cf,
-                                                      absl::string_view key) override;
-    std::unique_ptr<rocksdb::Iterator> NewIterator(AggregationCf cf) override;
-
    private:
     friend class AggregationStore;
     explicit Mutation(AggregationStore* store);
@@ -213,7 +213,7 @@ class AggregationStore {
   static absl::StatusOr<std::unique_ptr<AggregationStore>> Open(const Options& options);
 
   // Flushes nothing (the WAL has everything) and closes the database.
-  ~AggregationStore();
+  ~AggregationStore() override;
 
   AggregationStore(const AggregationStore&) = delete;
   AggregationStore& operator=(const AggregationStore&) = delete;
@@ -228,26 +228,20 @@ class AggregationStore {
   // Every node version stored, by (code, valid_from_year).
   absl::StatusOr<std::vector<v1::OrgNode>> LoadNodes();
 
-  // The database itself, for backups (common/admin's Checkpointer).
-  rocksdb::DB* db() const { return db_.get(); }
+  // A checkpoint of the store into `dir`, for backups (common/admin's
+  // Checkpointer; see storage::Checkpointable).
+  absl::StatusOr<uint64_t> Checkpoint(const std::string& dir) override;
 
  private:
-  AggregationStore(const Options& options, rocksdb::DB* db,
-                   std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  AggregationStore(const Options& options, std::unique_ptr<storage::Database> database);
 
-  rocksdb::ColumnFamilyHandle* handle(AggregationCf cf) const {
-    return handles_[static_cast<int>(cf) + 1];  // [0] is the default CF
-  }
+  rocksdb::DB* db() const { return database_->db(); }
+  rocksdb::ColumnFamilyHandle* handle(AggregationCf cf) const { return database_->handle(cf); }
 
   Options options_;
-  std::unique_ptr<rocksdb::DB> db_;
-  // handles_[0] is the default CF, then one per AggregationCf.
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // The database and its handles, indexed by AggregationCf.
+  std::unique_ptr<storage::Database> database_;
 };
-
-// RocksDB's status as an absl one: Corruption → DATA_LOSS, the rest INTERNAL.
-// `what` says what was being done.
-absl::Status FromRocksStatus(const rocksdb::Status& status, absl::string_view what);
 
 }  // namespace budgetperf
 

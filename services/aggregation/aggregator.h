@@ -80,8 +80,8 @@ class Aggregator {
   Aggregator(const Aggregator&) = delete;
   Aggregator& operator=(const Aggregator&) = delete;
 
-  // The store's database, for backups (common/admin's Checkpointer).
-  rocksdb::DB* db() const { return store_->db(); }
+  // The store, for backups (common/admin's Checkpointer).
+  storage::Checkpointable* checkpointable() const { return store_.get(); }
 
   // ---- The tree -----------------------------------------------------------
 

@@ -42,7 +42,8 @@ absl::StatusOr<std::unique_ptr<BudgetdServer>> BudgetdServer::Open(Options optio
   // Recompute, which re-applies from ingestion, mends exactly that. The other
   // order could leave aggregation with versions ingestion's copy lacks.
   s->checkpointer_ = std::make_unique<admin::Checkpointer>(std::vector<admin::Checkpointer::Store>{
-      {"aggregation", s->aggregation_->aggregator()->db()}, {"ingestion", s->ingestion_->db()}});
+      {"aggregation", s->aggregation_->aggregator()->checkpointable()},
+      {"ingestion", s->ingestion_->checkpointable()}});
   s->admin_ = std::make_unique<admin::AdminServiceImpl>(s->checkpointer_.get());
 
   s->listen_ = options.listen;

@@ -66,7 +66,7 @@ absl::Status IngestionServer::Serve() {
   server_options.listen = listen_;
   server_options.max_message_bytes = max_message_bytes_;
   checkpointer_ = std::make_unique<admin::Checkpointer>(
-      std::vector<admin::Checkpointer::Store>{{"ingestion", store_->db()}});
+      std::vector<admin::Checkpointer::Store>{{"ingestion", store_.get()}});
   admin_ = std::make_unique<admin::AdminServiceImpl>(checkpointer_.get());
   ASSIGN_OR_RETURN(server_, GrpcServer::Start(server_options, {service_.get(), admin_.get()}));
   server_->SetServing("", true);
@@ -78,7 +78,7 @@ absl::Status IngestionServer::Serve() {
 absl::StatusOr<std::optional<std::string>> LatestDivisionOf(const IngestionStore& store,
                                                             absl::string_view uscc,
                                                             int32_t year) {
-  absl::StatusOr<std::optional<v1::LatestVersionRecord>> latest = store.GetLatest(uscc, year);
+  absl::StatusOr<std::optional<LatestVersionRecord>> latest = store.GetLatest(uscc, year);
   // A malformed code or year names nothing stored.
   if (absl::IsInvalidArgument(latest.status()) || absl::IsNotFound(latest.status())) {
     return std::optional<std::string>();

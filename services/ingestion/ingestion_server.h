@@ -90,8 +90,8 @@ class IngestionServer {
   // The service to register on a server (Open) and the logic behind it.
   grpc::Service* service() { return service_.get(); }
   Ingestor* ingestor() { return ingestor_.get(); }
-  // The store's database, for backups (budgetd's AdminService).
-  rocksdb::DB* db() { return store_->db(); }
+  // The store, for backups (budgetd's AdminService).
+  storage::Checkpointable* checkpointable() { return store_.get(); }
 
   // Starts (StopBackground stops) the outbox dispatcher: scoring and
   // delivery retries. Start calls it once serving.

@@ -6,6 +6,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/storage/key_codec.h"
+#include "common/storage/record.h"
+#include "common/storage/rocks_status.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice.h"
@@ -20,37 +23,14 @@ namespace {
 constexpr const char* kColumnFamilyNames[] = {
     "default", "evaluations", "latest", "by_year", "idempotency", "outbox",
 };
-constexpr size_t kColumnFamilyCount = sizeof(kColumnFamilyNames) / sizeof(kColumnFamilyNames[0]);
+absl::string_view CfName(ColumnFamily cf) { return kColumnFamilyNames[static_cast<size_t>(cf)]; }
 
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  const std::string message = absl::StrCat(what, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(message);
-  if (s.IsCorruption()) return absl::DataLossError(message);
-  return absl::InternalError(message);
-}
-
-void AppendBigEndian(std::string* out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-absl::string_view View(const rocksdb::Slice& slice) {
-  return absl::string_view(slice.data(), slice.size());
-}
-
-uint64_t ReadBigEndian(absl::string_view in, int bytes) {
-  uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(in[i]);
-  return value;
-}
-
-template <typename Proto>
-absl::StatusOr<Proto> ParseStored(const rocksdb::Slice& bytes, absl::string_view what) {
-  Proto proto;
-  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("cannot parse the stored ", what));
-  }
-  return proto;
+// Parses the record stored in `cf` under `key`; DATA_LOSS naming both.
+template <typename Record>
+absl::StatusOr<Record> ParseStored(ColumnFamily cf, const rocksdb::Slice& key,
+                                   const rocksdb::Slice& bytes) {
+  return storage::ParseRecord<Record>(storage::AsStringView(bytes), CfName(cf),
+                                      storage::AsStringView(key));
 }
 
 absl::Status CheckIdentity(absl::string_view uscc, absl::string_view division_code) {
@@ -71,19 +51,19 @@ namespace store_keys {
 
 std::string UnitYearKey(absl::string_view uscc, int32_t year) {
   std::string key(uscc);
-  AppendBigEndian(&key, static_cast<uint16_t>(year), 2);
+  storage::AppendBigEndian16(&key, static_cast<uint16_t>(year));
   return key;
 }
 
 std::string EvaluationKey(absl::string_view uscc, int32_t year, int32_t version) {
   std::string key = UnitYearKey(uscc, year);
-  AppendBigEndian(&key, static_cast<uint32_t>(version), 4);
+  storage::AppendBigEndian32(&key, static_cast<uint32_t>(version));
   return key;
 }
 
 std::string YearIndexPrefix(int32_t year, absl::string_view division_prefix) {
   std::string key;
-  AppendBigEndian(&key, static_cast<uint16_t>(year), 2);
+  storage::AppendBigEndian16(&key, static_cast<uint16_t>(year));
   key.append(division_prefix.data(), division_prefix.size());
   return key;
 }
@@ -96,22 +76,22 @@ std::string YearIndexKey(int32_t year, absl::string_view division_code, absl::st
 
 std::string OutboxKey(uint64_t seq) {
   std::string key;
-  AppendBigEndian(&key, seq, 8);
+  storage::AppendBigEndian64(&key, seq);
   return key;
 }
 
 bool ParseEvaluationKey(absl::string_view key, std::string* uscc, int32_t* year, int32_t* version) {
   if (key.size() != kUsccBytes + 2 + 4) return false;
   *uscc = std::string(key.substr(0, kUsccBytes));
-  *year = static_cast<int32_t>(ReadBigEndian(key.substr(kUsccBytes), 2));
-  *version = static_cast<int32_t>(ReadBigEndian(key.substr(kUsccBytes + 2), 4));
+  *year = static_cast<int32_t>(storage::ReadBigEndian16(key.substr(kUsccBytes)));
+  *version = static_cast<int32_t>(storage::ReadBigEndian32(key.substr(kUsccBytes + 2)));
   return true;
 }
 
 bool ParseYearIndexKey(absl::string_view key, int32_t* year, std::string* division_code,
                        std::string* uscc) {
   if (key.size() != 2 + kDivisionBytes + kUsccBytes) return false;
-  *year = static_cast<int32_t>(ReadBigEndian(key, 2));
+  *year = static_cast<int32_t>(storage::ReadBigEndian16(key));
   *division_code = std::string(key.substr(2, kDivisionBytes));
   *uscc = std::string(key.substr(2 + kDivisionBytes));
   return true;
@@ -119,15 +99,15 @@ bool ParseYearIndexKey(absl::string_view key, int32_t* year, std::string* divisi
 
 bool ParseOutboxKey(absl::string_view key, uint64_t* seq) {
   if (key.size() != 8) return false;
-  *seq = ReadBigEndian(key, 8);
+  *seq = storage::ReadBigEndian64(key);
   return true;
 }
 
 }  // namespace store_keys
 
-v1::OutboxRecord MakeOutboxRecord(absl::string_view uscc, int32_t year, int32_t version,
-                                  v1::OutboxKind kind, int64_t now_unix_ms) {
-  v1::OutboxRecord record;
+OutboxRecord MakeOutboxRecord(absl::string_view uscc, int32_t year, int32_t version,
+                              OutboxKind kind, int64_t now_unix_ms) {
+  OutboxRecord record;
   record.set_uscc(std::string(uscc));
   record.set_year(year);
   record.set_version(version);
@@ -146,89 +126,57 @@ absl::StatusOr<std::unique_ptr<IngestionStore>> IngestionStore::Open(const Optio
         absl::StrCat("cannot create the data folder ", options.path, ": ", ec.message()));
   }
 
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
+  storage::Database::Options db_options;
+  db_options.path = options.path;
+  db_options.column_families = kColumnFamilyNames;
   // Writers waiting for a group commit's sync would otherwise spin for up to
   // 100 us each before sleeping: on a machine with few cores that spinning
   // takes the CPU the Submits need.
-  db_options.enable_write_thread_adaptive_yield = false;
-  rocksdb::ColumnFamilyOptions cf_options;
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);
-  // A store written by a later version may hold column families this one
-  // does not know; RocksDB only opens a store with all of them named.
-  std::vector<std::string> existing;
-  if (rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok()) {
-    for (const std::string& name : existing) {
-      bool known = false;
-      for (const char* k : kColumnFamilyNames) known = known || name == k;
-      if (!known) descriptors.emplace_back(name, cf_options);
-    }
-  }
-
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw_db);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open the store in ", options.path));
-  std::unique_ptr<rocksdb::DB> db(raw_db);
-  // Handles of unknown column families are not needed.
-  for (size_t i = kColumnFamilyCount; i < handles.size(); ++i) {
-    db->DestroyColumnFamilyHandle(handles[i]);
-  }
-  handles.resize(kColumnFamilyCount);
+  db_options.db_options.enable_write_thread_adaptive_yield = false;
+  absl::StatusOr<std::unique_ptr<storage::Database>> database = storage::Database::Open(db_options);
+  if (!database.ok()) return database.status();
 
   // Sequence numbers continue after the last outbox record left.
   uint64_t next_seq = 1;
   rocksdb::Status seek_status;
   {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(
-        rocksdb::ReadOptions(), handles[static_cast<size_t>(ColumnFamily::kOutbox)]));
+    std::unique_ptr<rocksdb::Iterator> it((*database)->db()->NewIterator(
+        rocksdb::ReadOptions(), (*database)->handle(ColumnFamily::kOutbox)));
     it->SeekToLast();
     uint64_t last = 0;
-    if (it->Valid() && store_keys::ParseOutboxKey(View(it->key()), &last)) {
+    if (it->Valid() && store_keys::ParseOutboxKey(storage::AsStringView(it->key()), &last)) {
       next_seq = last + 1;
     }
     seek_status = it->status();
   }
-  // From here on the store owns the handles and closes them.
   std::unique_ptr<IngestionStore> store(
-      new IngestionStore(std::move(db), std::move(handles), options.durable, next_seq));
-  if (!seek_status.ok()) return FromRocks(seek_status, "reading the outbox");
+      new IngestionStore(*std::move(database), options.durable, next_seq));
+  if (!seek_status.ok()) return storage::FromRocksStatus(seek_status, "reading the outbox");
   return store;
 }
 
-IngestionStore::IngestionStore(std::unique_ptr<rocksdb::DB> db,
-                               std::vector<rocksdb::ColumnFamilyHandle*> handles, bool durable,
+IngestionStore::IngestionStore(std::unique_ptr<storage::Database> database, bool durable,
                                uint64_t next_outbox_seq)
-    : db_(std::move(db)),
-      handles_(std::move(handles)),
-      durable_(durable),
-      next_outbox_seq_(next_outbox_seq) {}
+    : database_(std::move(database)), durable_(durable), next_outbox_seq_(next_outbox_seq) {}
 
-IngestionStore::~IngestionStore() {
-  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
-  // Close reports errors that the destructor would swallow; there is nobody
-  // to report them to here, and the WAL makes the data safe either way.
-  (void)db_->Close();
-}
+IngestionStore::~IngestionStore() = default;
 
-rocksdb::ColumnFamilyHandle* IngestionStore::handle(ColumnFamily cf) const {
-  return handles_[static_cast<size_t>(cf)];
+absl::StatusOr<uint64_t> IngestionStore::Checkpoint(const std::string& dir) {
+  return database_->Checkpoint(dir);
 }
 
 absl::StatusOr<v1::StoredEvaluation> IngestionStore::GetEvaluation(absl::string_view uscc,
                                                                    int32_t year,
                                                                    int32_t version) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations),
-                               store_keys::EvaluationKey(uscc, year, version), &value);
-  if (s.IsNotFound()) {
+  absl::StatusOr<std::optional<v1::StoredEvaluation>> e =
+      database_->GetRecord<v1::StoredEvaluation>(ColumnFamily::kEvaluations,
+                                                 store_keys::EvaluationKey(uscc, year, version),
+                                                 "reading an evaluation");
+  if (!e.ok()) return e.status();
+  if (!e->has_value()) {
     return absl::NotFoundError(absl::StrCat("no version ", version, " of ", uscc, " for ", year));
   }
-  if (!s.ok()) return FromRocks(s, "reading an evaluation");
-  return ParseStored<v1::StoredEvaluation>(value, "evaluation");
+  return *std::move(*e);
 }
 
 IngestionStore::EvaluationReads IngestionStore::MultiGetEvaluations(
@@ -243,8 +191,8 @@ IngestionStore::EvaluationReads IngestionStore::MultiGetEvaluations(
   reads.values.resize(ids.size());
   reads.statuses.resize(ids.size());
   if (!ids.empty()) {
-    db_->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
-                  key_slices.data(), reads.values.data(), reads.statuses.data());
+    db()->MultiGet(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations), ids.size(),
+                   key_slices.data(), reads.values.data(), reads.statuses.data());
   }
   return reads;
 }
@@ -260,7 +208,7 @@ absl::StatusOr<std::vector<std::string>> IngestionStore::GetEvaluationBytes(
       return absl::NotFoundError(
           absl::StrCat("no version ", id.version, " of ", id.uscc, " for ", id.year));
     }
-    if (!statuses[i].ok()) return FromRocks(statuses[i], "reading evaluations");
+    if (!statuses[i].ok()) return storage::FromRocksStatus(statuses[i], "reading evaluations");
     out.emplace_back(values[i].data(), values[i].size());
   }
   return out;
@@ -272,10 +220,14 @@ absl::StatusOr<std::vector<v1::StoredEvaluation*>> IngestionStore::GetEvaluation
   std::vector<v1::StoredEvaluation*> out(ids.size(), nullptr);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return FromRocks(statuses[i], "reading evaluations");
+    if (!statuses[i].ok()) return storage::FromRocksStatus(statuses[i], "reading evaluations");
     auto* e = google::protobuf::Arena::CreateMessage<v1::StoredEvaluation>(arena);
-    if (!e->ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
-      return absl::DataLossError("cannot parse the stored evaluation");
+    const EvaluationId& id = ids[i];
+    if (absl::Status parsed = storage::ParseRecordInto(
+            storage::AsStringView(values[i]), CfName(ColumnFamily::kEvaluations),
+            store_keys::EvaluationKey(id.uscc, id.year, id.version), e);
+        !parsed.ok()) {
+      return parsed;
     }
     out[i] = e;
   }
@@ -287,41 +239,27 @@ absl::StatusOr<std::vector<v1::StoredEvaluation>> IngestionStore::ListVersions(
   const std::string prefix = store_keys::UnitYearKey(uscc, year);
   std::vector<v1::StoredEvaluation> out;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations)));
+      db()->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kEvaluations)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     absl::StatusOr<v1::StoredEvaluation> e =
-        ParseStored<v1::StoredEvaluation>(it->value(), "evaluation");
+        ParseStored<v1::StoredEvaluation>(ColumnFamily::kEvaluations, it->key(), it->value());
     if (!e.ok()) return e.status();
     out.push_back(*std::move(e));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "listing versions");
+  if (!it->status().ok()) return storage::FromRocksStatus(it->status(), "listing versions");
   return out;
 }
 
-absl::StatusOr<std::optional<v1::LatestVersionRecord>> IngestionStore::GetLatest(
-    absl::string_view uscc, int32_t year) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(ColumnFamily::kLatest),
-                               store_keys::UnitYearKey(uscc, year), &value);
-  if (s.IsNotFound()) return std::optional<v1::LatestVersionRecord>();
-  if (!s.ok()) return FromRocks(s, "reading the latest version");
-  absl::StatusOr<v1::LatestVersionRecord> record =
-      ParseStored<v1::LatestVersionRecord>(value, "latest version");
-  if (!record.ok()) return record.status();
-  return std::optional<v1::LatestVersionRecord>(*std::move(record));
+absl::StatusOr<std::optional<LatestVersionRecord>> IngestionStore::GetLatest(absl::string_view uscc,
+                                                                             int32_t year) const {
+  return database_->GetRecord<LatestVersionRecord>(
+      ColumnFamily::kLatest, store_keys::UnitYearKey(uscc, year), "reading the latest version");
 }
 
-absl::StatusOr<std::optional<v1::IdempotencyRecord>> IngestionStore::GetIdempotency(
+absl::StatusOr<std::optional<IdempotencyRecord>> IngestionStore::GetIdempotency(
     absl::string_view key) const {
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(ColumnFamily::kIdempotency),
-                               rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) return std::optional<v1::IdempotencyRecord>();
-  if (!s.ok()) return FromRocks(s, "reading an idempotency record");
-  absl::StatusOr<v1::IdempotencyRecord> record =
-      ParseStored<v1::IdempotencyRecord>(value, "idempotency record");
-  if (!record.ok()) return record.status();
-  return std::optional<v1::IdempotencyRecord>(*std::move(record));
+  return database_->GetRecord<IdempotencyRecord>(ColumnFamily::kIdempotency, key,
+                                                 "reading an idempotency record");
 }
 
 absl::Status IngestionStore::ScanYearIndex(
@@ -332,42 +270,42 @@ absl::Status IngestionStore::ScanYearIndex(
   const std::string prefix =
       year == 0 ? std::string() : store_keys::YearIndexPrefix(year, division_prefix);
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kByYear)));
+      db()->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kByYear)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     YearIndexEntry entry;
-    if (!store_keys::ParseYearIndexKey(View(it->key()), &entry.year, &entry.division_code,
-                                       &entry.uscc)) {
+    if (!store_keys::ParseYearIndexKey(storage::AsStringView(it->key()), &entry.year,
+                                       &entry.division_code, &entry.uscc)) {
       return absl::DataLossError(
           absl::StrCat("malformed listing index key of ", it->key().size(), " bytes"));
     }
     if (!absl::StartsWith(entry.division_code, division_prefix)) continue;
-    absl::StatusOr<v1::YearIndexRecord> record =
-        ParseStored<v1::YearIndexRecord>(it->value(), "listing index entry");
+    absl::StatusOr<YearIndexRecord> record =
+        ParseStored<YearIndexRecord>(ColumnFamily::kByYear, it->key(), it->value());
     if (!record.ok()) return record.status();
     entry.record = *std::move(record);
     if (!visit(entry)) break;
   }
-  return FromRocks(it->status(), "scanning the listing index");
+  return storage::FromRocksStatus(it->status(), "scanning the listing index");
 }
 
 absl::StatusOr<std::vector<OutboxEntry>> IngestionStore::ListOutbox(size_t limit,
                                                                     uint64_t after_seq) const {
   std::vector<OutboxEntry> out;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kOutbox)));
+      db()->NewIterator(rocksdb::ReadOptions(), handle(ColumnFamily::kOutbox)));
   for (it->Seek(store_keys::OutboxKey(after_seq + 1)); it->Valid() && out.size() < limit;
        it->Next()) {
     OutboxEntry entry;
-    if (!store_keys::ParseOutboxKey(View(it->key()), &entry.seq)) {
+    if (!store_keys::ParseOutboxKey(storage::AsStringView(it->key()), &entry.seq)) {
       return absl::DataLossError("malformed outbox key");
     }
-    absl::StatusOr<v1::OutboxRecord> record =
-        ParseStored<v1::OutboxRecord>(it->value(), "outbox record");
+    absl::StatusOr<OutboxRecord> record =
+        ParseStored<OutboxRecord>(ColumnFamily::kOutbox, it->key(), it->value());
     if (!record.ok()) return record.status();
     entry.record = *std::move(record);
     out.push_back(std::move(entry));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the outbox");
+  if (!it->status().ok()) return storage::FromRocksStatus(it->status(), "reading the outbox");
   return out;
 }
 
@@ -396,7 +334,7 @@ absl::Status IngestionStore::CommitNewVersion(const NewVersion& version) {
       put(ColumnFamily::kEvaluations, store_keys::EvaluationKey(unit.uscc(), year, e.version()), e,
           evaluation_bytes);
 
-  v1::LatestVersionRecord latest;
+  LatestVersionRecord latest;
   latest.set_version(e.version());
   latest.set_division_code(unit.division_code());
   if (s.ok()) s = put(ColumnFamily::kLatest, store_keys::UnitYearKey(unit.uscc(), year), latest);
@@ -409,7 +347,7 @@ absl::Status IngestionStore::CommitNewVersion(const NewVersion& version) {
         handle(ColumnFamily::kByYear),
         store_keys::YearIndexKey(year, version.previous->division_code(), unit.uscc()));
   }
-  v1::YearIndexRecord index;
+  YearIndexRecord index;
   index.set_latest_version(e.version());
   index.set_unit_name(unit.name());
   index.set_supervising_department(unit.supervising_department());
@@ -421,11 +359,11 @@ absl::Status IngestionStore::CommitNewVersion(const NewVersion& version) {
   if (s.ok() && !version.idempotency_key.empty()) {
     s = put(ColumnFamily::kIdempotency, version.idempotency_key, version.idempotency);
   }
-  for (const v1::OutboxRecord& record : version.outbox) {
+  for (const OutboxRecord& record : version.outbox) {
     if (!s.ok()) break;
     s = put(ColumnFamily::kOutbox, store_keys::OutboxKey(next_outbox_seq_.fetch_add(1)), record);
   }
-  if (!s.ok()) return FromRocks(s, "building the write batch");
+  if (!s.ok()) return storage::FromRocksStatus(s, "building the write batch");
 
   rocksdb::WriteOptions write_options;
   write_options.sync = durable_ && !version.defer_sync;
@@ -433,11 +371,11 @@ absl::Status IngestionStore::CommitNewVersion(const NewVersion& version) {
   // Before the write: whoever sees the version also sees that it may not be
   // on disk yet (SyncDeferred).
   if (durable_ && version.defer_sync) unsynced_.store(true);
-  return FromRocks(db_->Write(write_options, &batch), "storing the submission");
+  return storage::FromRocksStatus(db()->Write(write_options, &batch), "storing the submission");
 }
 
 absl::Status IngestionStore::CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated,
-                                            const std::vector<v1::OutboxRecord>& follow_up) {
+                                            const std::vector<OutboxRecord>& follow_up) {
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.Delete(handle(ColumnFamily::kOutbox), store_keys::OutboxKey(seq));
   if (s.ok() && updated != nullptr) {
@@ -451,16 +389,17 @@ absl::Status IngestionStore::CompleteOutbox(uint64_t seq, const v1::StoredEvalua
         store_keys::EvaluationKey(unit.uscc(), updated->package().year(), updated->version()),
         updated->SerializeAsString());
   }
-  for (const v1::OutboxRecord& record : follow_up) {
+  for (const OutboxRecord& record : follow_up) {
     if (!s.ok()) break;
     s = batch.Put(handle(ColumnFamily::kOutbox),
                   store_keys::OutboxKey(next_outbox_seq_.fetch_add(1)),
                   record.SerializeAsString());
   }
-  if (!s.ok()) return FromRocks(s, "building the write batch");
+  if (!s.ok()) return storage::FromRocksStatus(s, "building the write batch");
   // Not synced (see the header): a lost completion is done again. The
   // record removed and the version it updated stay in one batch.
-  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "completing outbox work");
+  return storage::FromRocksStatus(db()->Write(rocksdb::WriteOptions(), &batch),
+                                  "completing outbox work");
 }
 
 absl::Status IngestionStore::CompleteOutboxBatch(absl::Span<const uint64_t> seqs) {
@@ -468,24 +407,25 @@ absl::Status IngestionStore::CompleteOutboxBatch(absl::Span<const uint64_t> seqs
   rocksdb::WriteBatch batch;
   for (uint64_t seq : seqs) {
     rocksdb::Status s = batch.Delete(handle(ColumnFamily::kOutbox), store_keys::OutboxKey(seq));
-    if (!s.ok()) return FromRocks(s, "building the write batch");
+    if (!s.ok()) return storage::FromRocksStatus(s, "building the write batch");
   }
   // Not synced (see the header): a lost completion is delivered again.
-  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "completing outbox work");
+  return storage::FromRocksStatus(db()->Write(rocksdb::WriteOptions(), &batch),
+                                  "completing outbox work");
 }
 
-absl::Status IngestionStore::UpdateOutbox(uint64_t seq, const v1::OutboxRecord& record) {
+absl::Status IngestionStore::UpdateOutbox(uint64_t seq, const OutboxRecord& record) {
   // Not synced: a lost retry count only means an earlier retry.
-  return FromRocks(db_->Put(rocksdb::WriteOptions(), handle(ColumnFamily::kOutbox),
-                            store_keys::OutboxKey(seq), record.SerializeAsString()),
-                   "updating an outbox record");
+  return storage::FromRocksStatus(db()->Put(rocksdb::WriteOptions(), handle(ColumnFamily::kOutbox),
+                                            store_keys::OutboxKey(seq), record.SerializeAsString()),
+                                  "updating an outbox record");
 }
 
 absl::Status IngestionStore::SyncDeferred() {
   if (!durable_) return absl::OkStatus();
-  std::lock_guard<std::mutex> lock(sync_mu_);
+  absl::MutexLock lock(&sync_mu_);
   if (!unsynced_.exchange(false)) return absl::OkStatus();
-  absl::Status s = FromRocks(db_->SyncWAL(), "syncing the store");
+  absl::Status s = storage::FromRocksStatus(db()->SyncWAL(), "syncing the store");
   if (!s.ok()) unsynced_.store(true);  // still not known to be on disk
   return s;
 }

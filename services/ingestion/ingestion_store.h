@@ -33,8 +33,12 @@
 // own: losing it in a power cut only means the work is done again, which
 // the outbox allows; the next synced write syncs it anyway.
 //
-// RocksDB statuses are translated here: NotFound → NOT_FOUND (or an empty
-// result), Corruption → DATA_LOSS, anything else → INTERNAL.
+// The records are private to this service (ingestion_records.proto), but
+// for StoredEvaluation, which GetEvaluation answers with as it is.
+//
+// RocksDB statuses are translated here (common/storage/rocks_status.h):
+// NotFound → NOT_FOUND (or an empty result), Corruption (and an unreadable
+// record) → DATA_LOSS, anything else → INTERNAL.
 //
 // Thread-safe: RocksDB serialises writes; the store adds no locking of its
 // own. Callers that read-modify-write (assigning the next version) serialise
@@ -44,7 +48,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,16 +55,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "budgetperf/v1/ingestion.pb.h"
+#include "common/storage/checkpointable.h"
+#include "common/storage/database.h"
 #include "google/protobuf/arena.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/status.h"
-
-namespace rocksdb {
-class ColumnFamilyHandle;
-class DB;
-}  // namespace rocksdb
+#include "services/ingestion/ingestion_records.pb.h"
 
 namespace budgetperf {
 namespace ingestion {
@@ -118,18 +120,18 @@ struct YearIndexEntry {
   int32_t year = 0;
   std::string division_code;
   std::string uscc;
-  v1::YearIndexRecord record;
+  YearIndexRecord record;
 };
 
 // An outbox record with its sequence number.
 struct OutboxEntry {
   uint64_t seq = 0;
-  v1::OutboxRecord record;
+  OutboxRecord record;
 };
 
 // A new outbox record of `kind` for a version, due at once.
-v1::OutboxRecord MakeOutboxRecord(absl::string_view uscc, int32_t year, int32_t version,
-                                  v1::OutboxKind kind, int64_t now_unix_ms);
+OutboxRecord MakeOutboxRecord(absl::string_view uscc, int32_t year, int32_t version,
+                              OutboxKind kind, int64_t now_unix_ms);
 
 // Everything one accepted submission writes, in one batch.
 struct NewVersion {
@@ -144,18 +146,18 @@ struct NewVersion {
   }
   // The latest pointer before this version, if there was one: its listing
   // index entry is removed if the division changed.
-  std::optional<v1::LatestVersionRecord> previous;
+  std::optional<LatestVersionRecord> previous;
   // Stored under `idempotency_key` when that is not empty.
   std::string idempotency_key;
-  v1::IdempotencyRecord idempotency;
+  IdempotencyRecord idempotency;
   // Appended to the outbox with fresh sequence numbers.
-  std::vector<v1::OutboxRecord> outbox;
+  std::vector<OutboxRecord> outbox;
   // Written without waiting for the disk even when durable: the caller
   // calls SyncDeferred before acknowledging it.
   bool defer_sync = false;
 };
 
-class IngestionStore {
+class IngestionStore final : public storage::Checkpointable {
  public:
   struct Options {
     // The database folder; created (with missing parents' last level) if
@@ -174,7 +176,7 @@ class IngestionStore {
   static absl::StatusOr<std::unique_ptr<IngestionStore>> Open(const Options& options);
 
   // Closes the database.
-  ~IngestionStore();
+  ~IngestionStore() override;
 
   IngestionStore(const IngestionStore&) = delete;
   IngestionStore& operator=(const IngestionStore&) = delete;
@@ -202,11 +204,11 @@ class IngestionStore {
                                                                  int32_t year) const;
 
   // The latest pointer of (uscc, year); nullopt if nothing is stored.
-  absl::StatusOr<std::optional<v1::LatestVersionRecord>> GetLatest(absl::string_view uscc,
-                                                                   int32_t year) const;
+  absl::StatusOr<std::optional<LatestVersionRecord>> GetLatest(absl::string_view uscc,
+                                                               int32_t year) const;
 
   // The record stored under an idempotency key; nullopt if none.
-  absl::StatusOr<std::optional<v1::IdempotencyRecord>> GetIdempotency(absl::string_view key) const;
+  absl::StatusOr<std::optional<IdempotencyRecord>> GetIdempotency(absl::string_view key) const;
 
   // Calls `visit` for each listing index entry of `year` (0: every year)
   // whose division code starts with `division_prefix`, in key order, until
@@ -230,27 +232,31 @@ class IngestionStore {
   // numbers), in one batch: the outcome of outbox work, e.g. a version now
   // scored and the delivery of its score.
   absl::Status CompleteOutbox(uint64_t seq, const v1::StoredEvaluation* updated,
-                              const std::vector<v1::OutboxRecord>& follow_up = {});
+                              const std::vector<OutboxRecord>& follow_up = {});
 
   // Removes the outbox records `seqs` in one batch (work done: a round of
   // deliveries). Not synced, like CompleteOutbox.
   absl::Status CompleteOutboxBatch(absl::Span<const uint64_t> seqs);
   // Replaces outbox record `seq` (its attempts and next attempt time).
-  absl::Status UpdateOutbox(uint64_t seq, const v1::OutboxRecord& record);
+  absl::Status UpdateOutbox(uint64_t seq, const OutboxRecord& record);
 
   // When durable, syncs to disk every write made with defer_sync so far
   // (and whatever else the log holds); returns once they are on disk. Cheap
   // when there are none. Thread-safe.
   absl::Status SyncDeferred();
 
-  // The RocksDB column family handle (for tests and tools that inspect the
-  // raw store).
-  rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const;
-  rocksdb::DB* db() const { return db_.get(); }
+  // A checkpoint of the store into `dir`, for backups (common/admin's
+  // Checkpointer; see storage::Checkpointable).
+  absl::StatusOr<uint64_t> Checkpoint(const std::string& dir) override;
+
+  // The RocksDB database and column family handle, for tests that inspect
+  // the raw store.
+  rocksdb::DB* db() const { return database_->db(); }
+  rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const { return database_->handle(cf); }
 
  private:
-  IngestionStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                 bool durable, uint64_t next_outbox_seq);
+  IngestionStore(std::unique_ptr<storage::Database> database, bool durable,
+                 uint64_t next_outbox_seq);
 
   // One MultiGet over the evaluations of `ids`; values and statuses in order.
   struct EvaluationReads {
@@ -259,16 +265,15 @@ class IngestionStore {
   };
   EvaluationReads MultiGetEvaluations(absl::Span<const EvaluationId> ids) const;
 
-  std::unique_ptr<rocksdb::DB> db_;
-  // Indexed by ColumnFamily; owned (destroyed before db_).
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // The database and its handles, indexed by ColumnFamily.
+  std::unique_ptr<storage::Database> database_;
   bool durable_;
   std::atomic<uint64_t> next_outbox_seq_;
   // Set before a deferred write, cleared by the SyncDeferred that covers it.
   std::atomic<bool> unsynced_{false};
   // One SyncDeferred at a time, so that a caller that finds nothing to do
   // knows the sync that cleared the flag has finished.
-  std::mutex sync_mu_;
+  absl::Mutex sync_mu_;
 };
 
 }  // namespace ingestion

@@ -117,11 +117,11 @@ TEST_F(IngestionStoreTest, CommitWritesEveryRecordInOneBatch) {
   v.idempotency_key = "key-1";
   v.idempotency.set_package_sha256("abc");
   v.idempotency.mutable_response()->set_version(1);
-  v1::OutboxRecord& record = v.outbox.emplace_back();
+  OutboxRecord& record = v.outbox.emplace_back();
   record.set_uscc(TestUscc(1));
   record.set_year(2023);
   record.set_version(1);
-  record.set_kind(v1::OUTBOX_SCORE);
+  record.set_kind(OUTBOX_SCORE);
   ASSERT_TRUE(store_->CommitNewVersion(v).ok());
 
   EXPECT_EQ(CountRecords(*store_, ColumnFamily::kEvaluations), 1);
@@ -133,12 +133,12 @@ TEST_F(IngestionStoreTest, CommitWritesEveryRecordInOneBatch) {
   absl::StatusOr<v1::StoredEvaluation> stored = store_->GetEvaluation(TestUscc(1), 2023, 1);
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_EQ(stored->package().unit().name(), "测试单位1");
-  absl::StatusOr<std::optional<v1::LatestVersionRecord>> latest =
+  absl::StatusOr<std::optional<LatestVersionRecord>> latest =
       store_->GetLatest(TestUscc(1), 2023);
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->version(), 1);
   EXPECT_EQ((*latest)->division_code(), "430602");
-  absl::StatusOr<std::optional<v1::IdempotencyRecord>> idem = store_->GetIdempotency("key-1");
+  absl::StatusOr<std::optional<IdempotencyRecord>> idem = store_->GetIdempotency("key-1");
   ASSERT_TRUE(idem.ok() && idem->has_value());
   EXPECT_EQ((*idem)->package_sha256(), "abc");
 }
@@ -253,7 +253,7 @@ TEST_F(IngestionStoreTest, YearIndexScansByYearAndDivision) {
 TEST_F(IngestionStoreTest, MovingDivisionMovesTheIndexEntry) {
   ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")).ok());
   NewVersion second = MakeVersion(1, 2023, 2, "430603");
-  absl::StatusOr<std::optional<v1::LatestVersionRecord>> latest =
+  absl::StatusOr<std::optional<LatestVersionRecord>> latest =
       store_->GetLatest(TestUscc(1), 2023);
   ASSERT_TRUE(latest.ok());
   second.previous = **latest;
@@ -297,7 +297,7 @@ TEST_F(IngestionStoreTest, CompleteOutboxUpdatesAndRemovesTogether) {
   ASSERT_TRUE(outbox.ok());
   ASSERT_EQ(outbox->size(), 1u);
 
-  v1::OutboxRecord retry = (*outbox)[0].record;
+  OutboxRecord retry = (*outbox)[0].record;
   retry.set_attempts(3);
   ASSERT_TRUE(store_->UpdateOutbox((*outbox)[0].seq, retry).ok());
   EXPECT_EQ(store_->ListOutbox(10)->at(0).record.attempts(), 3);
@@ -311,7 +311,7 @@ TEST_F(IngestionStoreTest, CompleteOutboxUpdatesAndRemovesTogether) {
 
 TEST_F(IngestionStoreTest, CompleteOutboxAppendsFollowUpWorkInTheSameBatch) {
   NewVersion v = MakeVersion(1, 2023, 1);
-  v.outbox.push_back(MakeOutboxRecord(TestUscc(1), 2023, 1, v1::OUTBOX_SCORE, 1000));
+  v.outbox.push_back(MakeOutboxRecord(TestUscc(1), 2023, 1, OUTBOX_SCORE, 1000));
   ASSERT_TRUE(store_->CommitNewVersion(v).ok());
   const uint64_t seq = store_->ListOutbox(10)->at(0).seq;
 
@@ -320,12 +320,12 @@ TEST_F(IngestionStoreTest, CompleteOutboxAppendsFollowUpWorkInTheSameBatch) {
   ASSERT_TRUE(store_
                   ->CompleteOutbox(seq, &scored,
                                    {MakeOutboxRecord(TestUscc(1), 2023, 1,
-                                                     v1::OUTBOX_DELIVER_AGGREGATION, 2000)})
+                                                     OUTBOX_DELIVER_AGGREGATION, 2000)})
                   .ok());
   std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_GT(outbox[0].seq, seq);
-  EXPECT_EQ(outbox[0].record.kind(), v1::OUTBOX_DELIVER_AGGREGATION);
+  EXPECT_EQ(outbox[0].record.kind(), OUTBOX_DELIVER_AGGREGATION);
   EXPECT_EQ(outbox[0].record.uscc(), TestUscc(1));
   EXPECT_EQ(outbox[0].record.version(), 1);
   EXPECT_EQ(outbox[0].record.next_attempt_unix_ms(), 2000);
@@ -357,7 +357,7 @@ TEST_F(IngestionStoreTest, CompleteOutboxBatchRemovesExactlyTheGivenRecords) {
   NewVersion v = MakeVersion(1, 2023, 1);
   for (int i = 0; i < 4; ++i) {
     v.outbox.push_back(
-        MakeOutboxRecord(TestUscc(1), 2023, 1, v1::OUTBOX_DELIVER_AGGREGATION, 1000 + i));
+        MakeOutboxRecord(TestUscc(1), 2023, 1, OUTBOX_DELIVER_AGGREGATION, 1000 + i));
   }
   ASSERT_TRUE(store_->CommitNewVersion(v).ok());
   std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);

@@ -281,7 +281,7 @@ Ingestor::Ingestor(IngestionStore* store, Scorer* scorer, Options options)
 
 absl::StatusOr<std::optional<v1::SubmitResponse>> Ingestor::Replay(const std::string& key,
                                                                    const std::string& sha256) {
-  ASSIGN_OR_RETURN(std::optional<v1::IdempotencyRecord> record, store_->GetIdempotency(key));
+  ASSIGN_OR_RETURN(std::optional<IdempotencyRecord> record, store_->GetIdempotency(key));
   if (!record.has_value()) return std::optional<v1::SubmitResponse>();
   if (record->package_sha256() != sha256) {
     return absl::AlreadyExistsError(
@@ -379,7 +379,7 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const v1::SubmitRequest& req
   std::lock_guard<std::mutex> unit_lock(
       unit_locks_[std::hash<std::string>()(store_keys::UnitYearKey(uscc, year)) % kStripes]);
 
-  ASSIGN_OR_RETURN(std::optional<v1::LatestVersionRecord> latest, store_->GetLatest(uscc, year));
+  ASSIGN_OR_RETURN(std::optional<LatestVersionRecord> latest, store_->GetLatest(uscc, year));
   const int32_t version = latest.has_value() ? latest->version() + 1 : 1;
   const int64_t now = options_.clock();
   evaluation.set_version(version);
@@ -412,15 +412,15 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const v1::SubmitRequest& req
     change.idempotency.set_created_at_unix_ms(now);
   }
   if (evaluation.scoring_status() == v1::SCORING_PENDING) {
-    v1::OutboxRecord& record = change.outbox.emplace_back(
-        MakeOutboxRecord(uscc, year, version, v1::OUTBOX_SCORE, now));
+    OutboxRecord& record = change.outbox.emplace_back(
+        MakeOutboxRecord(uscc, year, version, OUTBOX_SCORE, now));
     record.set_last_error(scoring_error);
   }
   // Delivered as it stands; if scoring is pending, the dispatcher delivers
   // the version again once it is scored.
   if (options_.deliver_to_aggregation) {
     change.outbox.push_back(
-        MakeOutboxRecord(uscc, year, version, v1::OUTBOX_DELIVER_AGGREGATION, now));
+        MakeOutboxRecord(uscc, year, version, OUTBOX_DELIVER_AGGREGATION, now));
   }
   change.borrowed = &evaluation;
   change.defer_sync = sync == Sync::kLater;
@@ -432,7 +432,7 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const v1::SubmitRequest& req
 absl::StatusOr<v1::GetEvaluationResponse> Ingestor::GetEvaluation(
     const v1::GetEvaluationRequest& request) {
   RETURN_IF_ERROR(ValidateUnitYear(request.uscc(), request.year()));
-  ASSIGN_OR_RETURN(std::optional<v1::LatestVersionRecord> latest,
+  ASSIGN_OR_RETURN(std::optional<LatestVersionRecord> latest,
                    store_->GetLatest(request.uscc(), request.year()));
   if (!latest.has_value()) {
     return absl::NotFoundError(

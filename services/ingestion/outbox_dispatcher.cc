@@ -105,14 +105,14 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
       if (entry.record.next_attempt_unix_ms() > options_.clock()) continue;
       Outcome outcome = Outcome::kRetryLater;
       switch (entry.record.kind()) {
-        case v1::OUTBOX_SCORE: {
+        case OUTBOX_SCORE: {
           if (scoring_paused) continue;
           ASSIGN_OR_RETURN(outcome, Score(entry));
           Track(outcome, &scoring_);
           scoring_paused = outcome == Outcome::kUnreachable;
           break;
         }
-        case v1::OUTBOX_DELIVER_AGGREGATION: {
+        case OUTBOX_DELIVER_AGGREGATION: {
           if (!aggregation_paused) deliveries.push_back(&entry);
           continue;
         }
@@ -133,7 +133,7 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
 }
 
 absl::Status OutboxDispatcher::Retry(const OutboxEntry& entry, const absl::Status& error) {
-  v1::OutboxRecord retry = entry.record;
+  OutboxRecord retry = entry.record;
   retry.set_attempts(entry.record.attempts() + 1);
   retry.set_next_attempt_unix_ms(options_.clock() + Backoff(retry.attempts()).count());
   retry.set_last_error(error.ToString());
@@ -141,7 +141,7 @@ absl::Status OutboxDispatcher::Retry(const OutboxEntry& entry, const absl::Statu
 }
 
 absl::StatusOr<OutboxDispatcher::Outcome> OutboxDispatcher::Score(const OutboxEntry& entry) {
-  const v1::OutboxRecord& record = entry.record;
+  const OutboxRecord& record = entry.record;
   absl::StatusOr<v1::StoredEvaluation> evaluation =
       store_->GetEvaluation(record.uscc(), record.year(), record.version());
   if (absl::IsNotFound(evaluation.status())) {
@@ -161,10 +161,10 @@ absl::StatusOr<OutboxDispatcher::Outcome> OutboxDispatcher::Score(const OutboxEn
     evaluation->set_scored_at_unix_ms(options_.clock());
     // Aggregation got the version unscored (or will); the score follows in
     // the same batch, so it cannot be lost between the two.
-    std::vector<v1::OutboxRecord> follow_up;
+    std::vector<OutboxRecord> follow_up;
     if (sink_ != nullptr) {
       follow_up.push_back(MakeOutboxRecord(record.uscc(), record.year(), record.version(),
-                                           v1::OUTBOX_DELIVER_AGGREGATION, options_.clock()));
+                                           OUTBOX_DELIVER_AGGREGATION, options_.clock()));
     }
     RETURN_IF_ERROR(store_->CompleteOutbox(entry.seq, &*evaluation, follow_up));
     return Outcome::kDone;

@@ -32,7 +32,7 @@ TEST_F(IngestorTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
   EXPECT_EQ(outbox_notifications_.load(), 1);
   absl::StatusOr<std::vector<OutboxEntry>> outbox = store_->ListOutbox(10);
   ASSERT_THAT(*outbox, SizeIs(1));
-  EXPECT_EQ((*outbox)[0].record.kind(), v1::OUTBOX_SCORE);
+  EXPECT_EQ((*outbox)[0].record.kind(), OUTBOX_SCORE);
   EXPECT_EQ((*outbox)[0].record.version(), 1);
 
   OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, DispatcherOptions());
@@ -109,7 +109,7 @@ TEST_F(IngestorTest, ScoredVersionIsDeliveredOnceWithScoreAndFindings) {
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
   ASSERT_TRUE(response.ok()) << response.status();
   // In the version's own batch: one delivery, no scoring (scored already).
-  EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(v1::OUTBOX_DELIVER_AGGREGATION));
+  EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(OUTBOX_DELIVER_AGGREGATION));
   EXPECT_EQ(outbox_notifications_.load(), 1);
 
   FakeSink sink;
@@ -142,7 +142,7 @@ TEST_F(IngestorTest, PendingVersionIsDeliveredNowAndAgainOnceScored) {
   const v1::EvaluationPackage seed = SeedPackage();
   ASSERT_TRUE(Submit(seed).ok());
   EXPECT_THAT(OutboxKinds(store_.get()),
-              ElementsAre(v1::OUTBOX_SCORE, v1::OUTBOX_DELIVER_AGGREGATION));
+              ElementsAre(OUTBOX_SCORE, OUTBOX_DELIVER_AGGREGATION));
 
   FakeSink sink;
   OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
@@ -150,7 +150,7 @@ TEST_F(IngestorTest, PendingVersionIsDeliveredNowAndAgainOnceScored) {
   ASSERT_EQ(*dispatcher.RunOnce(), 1);
   ASSERT_THAT(sink.delivered(), SizeIs(1));
   EXPECT_FALSE(sink.delivered()[0].has_score());
-  EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(v1::OUTBOX_SCORE));
+  EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(OUTBOX_SCORE));
 
   // Scored: the scorecard and a new delivery in one batch, delivered in the
   // same pass.

@@ -264,7 +264,7 @@ class AuthIntegrationTest : public ::testing::Test {
     d_->scoring_service =
         std::make_unique<ScoringServiceImpl>(std::make_shared<const ProfileRegistry>());
     d_->checkpointer = std::make_unique<admin::Checkpointer>(
-        std::vector<admin::Checkpointer::Store>{{"ingestion", d_->ingestion_store->db()}});
+        std::vector<admin::Checkpointer::Store>{{"ingestion", d_->ingestion_store.get()}});
     d_->admin_service = std::make_unique<admin::AdminServiceImpl>(d_->checkpointer.get());
 
     AccessGuard::Options front_options;
