@@ -161,8 +161,8 @@ int main(int argc, char** argv) {
   if (echo) {
     const std::filesystem::path echo_binary =
         std::filesystem::path(argv[0]).parent_path() / "budget-echo";
-    auto server = budgetperf::testing::ServerProcess::Start(echo_binary.string(),
-                                                            {"--listen=127.0.0.1:0"});
+    auto server =
+        budgetperf::testutil::ServerProcess::Start(echo_binary.string(), {"--listen=127.0.0.1:0"});
     if (!server.ok()) {
       std::cerr << "budget-loadgen: starting the echo baseline: " << server.status() << std::endl;
       return 2;

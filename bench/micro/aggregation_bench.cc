@@ -86,7 +86,7 @@ BENCHMARK(BM_AggregationFillDerived);
 class District {
  public:
   District(int departments, int units_per_department) {
-    dir_ = std::make_unique<testing::TempDir>(*testing::TempDir::Create("aggregation-bench"));
+    dir_ = std::make_unique<testutil::TempDir>(*testutil::TempDir::Create("aggregation-bench"));
     Aggregator::Options options;
     options.data_dir = dir_->Join("db");
     options.durable = false;
@@ -125,7 +125,7 @@ class District {
   size_t size() const { return units_.size(); }
 
  private:
-  std::unique_ptr<testing::TempDir> dir_;
+  std::unique_ptr<testutil::TempDir> dir_;
   std::unique_ptr<Aggregator> aggregator_;
   std::vector<std::string> units_;
 };

@@ -16,7 +16,7 @@ namespace admin {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::TempDir;
+using testutil::TempDir;
 
 constexpr const char* kColumnFamilies[] = {"default"};
 
@@ -26,7 +26,7 @@ std::unique_ptr<storage::Database> OpenStore(const std::string& path) {
   options.path = path;
   options.column_families = kColumnFamilies;
   absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::Database::Open(options);
-  EXPECT_TRUE(db.ok()) << path << ": " << db.status();
+  EXPECT_THAT(db, IsOk()) << path;
   return db.ok() ? *std::move(db) : nullptr;
 }
 
@@ -110,16 +110,17 @@ TEST_F(CheckpointerTest, RefusesAFolderThatHoldsAnythingAndNamesIt) {
   absl::StatusOr<std::string> file = dir_->WriteFile("full/notes.txt", "keep me");
   ASSERT_THAT(file, IsOk());
   absl::StatusOr<v1::CheckpointResponse> refused = checkpointer.Checkpoint(dir_->Join("full"));
-  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status())) << refused.status();
+  EXPECT_THAT(refused.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(refused.status().message(), HasSubstr(dir_->Join("full") + " is not empty"));
   EXPECT_FALSE(std::filesystem::exists(dir_->Join("full/a")));
 
   // A second backup into the first one's folder is refused the same way.
   ASSERT_THAT(checkpointer.Checkpoint(dir_->Join("once")), IsOk());
-  EXPECT_TRUE(absl::IsFailedPrecondition(checkpointer.Checkpoint(dir_->Join("once")).status()));
+  EXPECT_THAT(checkpointer.Checkpoint(dir_->Join("once")).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 
   absl::StatusOr<v1::CheckpointResponse> not_folder = checkpointer.Checkpoint(*file);
-  EXPECT_TRUE(absl::IsFailedPrecondition(not_folder.status())) << not_folder.status();
+  EXPECT_THAT(not_folder.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 // A store whose checkpoint fails, as RocksDB's would.
@@ -134,7 +135,7 @@ TEST_F(CheckpointerTest, AFailedStoreIsInternalAndLeavesNothingBehind) {
   FailingStore failing;
   Checkpointer checkpointer({{"a", store_a_.get()}, {"broken", &failing}});
   absl::StatusOr<v1::CheckpointResponse> failed = checkpointer.Checkpoint(dir_->Join("fails"));
-  EXPECT_TRUE(absl::IsInternal(failed.status())) << failed.status();
+  EXPECT_THAT(failed.status(), StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(failed.status().message(),
               HasSubstr("checkpoint of broken to " + dir_->Join("fails/broken") +
                         ": IO error: no space left on device"));
@@ -143,8 +144,9 @@ TEST_F(CheckpointerTest, AFailedStoreIsInternalAndLeavesNothingBehind) {
 
 TEST_F(CheckpointerTest, RefusesRelativeOrEmptyPaths) {
   Checkpointer checkpointer({{"a", store_a_.get()}});
-  EXPECT_TRUE(absl::IsInvalidArgument(checkpointer.Checkpoint("backup").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(checkpointer.Checkpoint("").status()));
+  EXPECT_THAT(checkpointer.Checkpoint("backup").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(checkpointer.Checkpoint("").status(), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_FALSE(std::filesystem::exists("backup"));
 }
 

@@ -13,6 +13,7 @@
 #include "budgetperf/v1/scoring.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth {
@@ -106,7 +107,7 @@ TEST(PolicyTableTest, CoversEveryMethodOfEveryService) {
                   ->GetPrototype(service->method(m)->input_type())
                   ->New());
           RequestScope scope(Named(v1::PRINCIPAL_ADMIN), nullptr, name);
-          EXPECT_TRUE(policy->check(scope, request.get()).ok()) << name;
+          EXPECT_THAT(policy->check(scope, request.get()), IsOk()) << name;
         }
       }
     }
@@ -117,16 +118,21 @@ TEST(PolicyTableTest, CoversEveryMethodOfEveryService) {
 TEST_F(AuthorizerTest, DeliveriesAreForServicesAndAdminsOnly) {
   for (const char* method : {"ApplyEvaluation", "ApplyEvaluations"}) {
     const std::string name = M("AggregationService", method);
-    EXPECT_TRUE(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_SERVICE), name).ok()) << method;
-    EXPECT_TRUE(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_ADMIN), name).ok()) << method;
-    EXPECT_TRUE(absl::IsPermissionDenied(authorizer_.AuthorizeCall(Bureau(), name))) << method;
-    EXPECT_TRUE(absl::IsPermissionDenied(authorizer_.AuthorizeCall(Unit(), name))) << method;
+    EXPECT_THAT(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_SERVICE), name), IsOk()) << method;
+    EXPECT_THAT(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_ADMIN), name), IsOk()) << method;
+    EXPECT_THAT(authorizer_.AuthorizeCall(Bureau(), name),
+                StatusIs(absl::StatusCode::kPermissionDenied))
+        << method;
+    EXPECT_THAT(authorizer_.AuthorizeCall(Unit(), name),
+                StatusIs(absl::StatusCode::kPermissionDenied))
+        << method;
   }
 }
 
 TEST_F(AuthorizerTest, MethodsWithoutPolicyAreRefusedEvenToAdmins) {
-  EXPECT_TRUE(absl::IsPermissionDenied(authorizer_.AuthorizeCall(
-      Named(v1::PRINCIPAL_ADMIN), "/budgetperf.v1.IngestionService/DeleteEverything")));
+  EXPECT_THAT(authorizer_.AuthorizeCall(Named(v1::PRINCIPAL_ADMIN),
+                                        "/budgetperf.v1.IngestionService/DeleteEverything"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST_F(AuthorizerTest, SubmitIsForTheUnitItselfAndAdmins) {
@@ -135,11 +141,12 @@ TEST_F(AuthorizerTest, SubmitIsForTheUnitItselfAndAdmins) {
   v1::SubmitRequest other;
   other.mutable_package()->mutable_unit()->set_uscc(kOtherUscc);
   const std::string submit = M("IngestionService", "Submit");
-  EXPECT_TRUE(Check(Unit(), submit, &own).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Unit(), submit, &other)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), submit, &own)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Named(v1::PRINCIPAL_SERVICE), submit, &own)));
-  EXPECT_TRUE(Check(Named(v1::PRINCIPAL_ADMIN), submit, &other).ok());
+  EXPECT_THAT(Check(Unit(), submit, &own), IsOk());
+  EXPECT_THAT(Check(Unit(), submit, &other), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Bureau(), submit, &own), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_SERVICE), submit, &own),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_ADMIN), submit, &other), IsOk());
 }
 
 TEST_F(AuthorizerTest, BureauReadsUnitsOfItsSubtreeOnly) {
@@ -150,45 +157,46 @@ TEST_F(AuthorizerTest, BureauReadsUnitsOfItsSubtreeOnly) {
   outside.set_uscc(kOtherUscc);
   v1::GetEvaluationRequest unknown;
   unknown.set_uscc(kUnknownUscc);
-  EXPECT_TRUE(Check(Bureau(), get, &inside).ok());
-  EXPECT_TRUE(Check(Bureau("430600", "430600"), get, &outside).ok());
+  EXPECT_THAT(Check(Bureau(), get, &inside), IsOk());
+  EXPECT_THAT(Check(Bureau("430600", "430600"), get, &outside), IsOk());
   absl::Status denied_outside = Check(Bureau(), get, &outside);
   absl::Status denied_unknown = Check(Bureau(), get, &unknown);
-  EXPECT_TRUE(absl::IsPermissionDenied(denied_outside));
-  EXPECT_TRUE(absl::IsPermissionDenied(denied_unknown));
+  EXPECT_THAT(denied_outside, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(denied_unknown, StatusIs(absl::StatusCode::kPermissionDenied));
   // Whether the unit exists does not show in the refusal.
   EXPECT_EQ(absl::StrReplaceAll(denied_outside.message(), {{kOtherUscc, "U"}}),
             absl::StrReplaceAll(denied_unknown.message(), {{kUnknownUscc, "U"}}));
-  EXPECT_TRUE(Check(Named(v1::PRINCIPAL_SERVICE), get, &outside).ok());
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_SERVICE), get, &outside), IsOk());
 }
 
 TEST_F(AuthorizerTest, ListingsAreNarrowedToTheBureausDivision) {
   const std::string list = M("IngestionService", "ListEvaluations");
   v1::ListEvaluationsRequest all;
-  ASSERT_TRUE(Check(Bureau(), list, &all).ok());
+  ASSERT_THAT(Check(Bureau(), list, &all), IsOk());
   EXPECT_EQ(all.division_code(), "430602");
 
   v1::ListEvaluationsRequest wider;
   wider.set_division_code("430600");
-  ASSERT_TRUE(Check(Bureau(), list, &wider).ok());
+  ASSERT_THAT(Check(Bureau(), list, &wider), IsOk());
   EXPECT_EQ(wider.division_code(), "430602");
 
   v1::ListEvaluationsRequest narrower;
   narrower.set_division_code("430602");
-  ASSERT_TRUE(Check(Bureau("430600", "430600"), list, &narrower).ok());
+  ASSERT_THAT(Check(Bureau("430600", "430600"), list, &narrower), IsOk());
   EXPECT_EQ(narrower.division_code(), "430602");
 
   v1::ListEvaluationsRequest elsewhere;
   elsewhere.set_division_code("430603");
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), list, &elsewhere)));
+  EXPECT_THAT(Check(Bureau(), list, &elsewhere), StatusIs(absl::StatusCode::kPermissionDenied));
   v1::ListEvaluationsRequest malformed;
   malformed.set_division_code("43");
-  EXPECT_TRUE(absl::IsInvalidArgument(Check(Bureau(), list, &malformed)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau("430602", ""), list, &all)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Unit(), list, &all)));
+  EXPECT_THAT(Check(Bureau(), list, &malformed), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(Check(Bureau("430602", ""), list, &all),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Unit(), list, &all), StatusIs(absl::StatusCode::kPermissionDenied));
 
   v1::ListEvaluationsRequest admin_all;
-  ASSERT_TRUE(Check(Named(v1::PRINCIPAL_ADMIN), list, &admin_all).ok());
+  ASSERT_THAT(Check(Named(v1::PRINCIPAL_ADMIN), list, &admin_all), IsOk());
   EXPECT_EQ(admin_all.division_code(), "");
 }
 
@@ -202,12 +210,13 @@ TEST_F(AuthorizerTest, RollupsByNode) {
   above.set_node_code("430600");
   v1::GetRollupRequest unit_node;
   unit_node.set_node_code(kOwnUscc);
-  EXPECT_TRUE(Check(Bureau(), rollup, &own_node).ok());
-  EXPECT_TRUE(Check(Bureau(), rollup, &below).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), rollup, &above)));
-  EXPECT_TRUE(Check(Unit(), rollup, &unit_node).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Unit(), rollup, &own_node)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Unit(kOtherUscc), rollup, &unit_node)));
+  EXPECT_THAT(Check(Bureau(), rollup, &own_node), IsOk());
+  EXPECT_THAT(Check(Bureau(), rollup, &below), IsOk());
+  EXPECT_THAT(Check(Bureau(), rollup, &above), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Unit(), rollup, &unit_node), IsOk());
+  EXPECT_THAT(Check(Unit(), rollup, &own_node), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Unit(kOtherUscc), rollup, &unit_node),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST_F(AuthorizerTest, BureausChangeTheTreeStrictlyBelowTheirNode) {
@@ -227,15 +236,18 @@ TEST_F(AuthorizerTest, BureausChangeTheTreeStrictlyBelowTheirNode) {
   v1::UpsertNodesRequest steal = nodes({{"430603", "430602"}});
   v1::UpsertNodesRequest new_elsewhere = nodes({{"430603-D09", "430603"}});
   v1::UpsertNodesRequest mixed = nodes({{"430602-D02", "430602"}, {"430603-D09", "430603"}});
-  EXPECT_TRUE(Check(Bureau(), upsert, &new_department).ok());
-  EXPECT_TRUE(Check(Bureau(), upsert, &rename_department).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), upsert, &itself)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), upsert, &steal)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), upsert, &new_elsewhere)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), upsert, &mixed)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Unit(), upsert, &new_department)));
-  EXPECT_TRUE(Check(Named(v1::PRINCIPAL_ADMIN), upsert, &steal).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Named(v1::PRINCIPAL_SERVICE), upsert, &steal)));
+  EXPECT_THAT(Check(Bureau(), upsert, &new_department), IsOk());
+  EXPECT_THAT(Check(Bureau(), upsert, &rename_department), IsOk());
+  EXPECT_THAT(Check(Bureau(), upsert, &itself), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Bureau(), upsert, &steal), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Bureau(), upsert, &new_elsewhere),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Bureau(), upsert, &mixed), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Unit(), upsert, &new_department),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_ADMIN), upsert, &steal), IsOk());
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_SERVICE), upsert, &steal),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 
   const std::string move = M("AggregationService", "MoveNode");
   v1::MoveNodeRequest inside;
@@ -247,26 +259,27 @@ TEST_F(AuthorizerTest, BureausChangeTheTreeStrictlyBelowTheirNode) {
   v1::MoveNodeRequest move_self;
   move_self.set_code("430602");
   move_self.set_new_parent_code("430602-D01");
-  EXPECT_TRUE(Check(Bureau(), move, &inside).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), move, &out_of_scope)));
-  EXPECT_TRUE(absl::IsPermissionDenied(Check(Bureau(), move, &move_self)));
+  EXPECT_THAT(Check(Bureau(), move, &inside), IsOk());
+  EXPECT_THAT(Check(Bureau(), move, &out_of_scope), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Check(Bureau(), move, &move_self), StatusIs(absl::StatusCode::kPermissionDenied));
 
   v1::ImportOrgCsvRequest csv;
-  EXPECT_TRUE(
-      absl::IsPermissionDenied(Check(Bureau(), M("AggregationService", "ImportOrgCsv"), &csv)));
+  EXPECT_THAT(Check(Bureau(), M("AggregationService", "ImportOrgCsv"), &csv),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST_F(AuthorizerTest, TokenAdministrationIsForAdminsAndAuthenticateForServices) {
   v1::IssueTokenRequest issue;
   for (const v1::Principal& p : {Unit(), Bureau(), Named(v1::PRINCIPAL_SERVICE)}) {
-    EXPECT_TRUE(absl::IsPermissionDenied(Check(p, M("AuthService", "IssueToken"), &issue)));
+    EXPECT_THAT(Check(p, M("AuthService", "IssueToken"), &issue),
+                StatusIs(absl::StatusCode::kPermissionDenied));
   }
-  EXPECT_TRUE(Check(Named(v1::PRINCIPAL_ADMIN), M("AuthService", "IssueToken"), &issue).ok());
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_ADMIN), M("AuthService", "IssueToken"), &issue), IsOk());
   v1::AuthenticateRequest authenticate;
-  EXPECT_TRUE(
-      Check(Named(v1::PRINCIPAL_SERVICE), M("AuthService", "Authenticate"), &authenticate).ok());
-  EXPECT_TRUE(absl::IsPermissionDenied(
-      Check(Named(v1::PRINCIPAL_ADMIN), M("AuthService", "Authenticate"), &authenticate)));
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_SERVICE), M("AuthService", "Authenticate"), &authenticate),
+              IsOk());
+  EXPECT_THAT(Check(Named(v1::PRINCIPAL_ADMIN), M("AuthService", "Authenticate"), &authenticate),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 TEST(AuthorizerRateTest, SubmitIsRateLimitedPerUnitButNotForAdmins) {
@@ -276,24 +289,26 @@ TEST(AuthorizerRateTest, SubmitIsRateLimitedPerUnitButNotForAdmins) {
   const std::string submit = M("IngestionService", "Submit");
   v1::SubmitRequest own;
   own.mutable_package()->mutable_unit()->set_uscc(kOwnUscc);
-  EXPECT_TRUE(authorizer.AuthorizeRequest(Unit(), submit, &own).ok());
-  EXPECT_TRUE(authorizer.AuthorizeRequest(Unit(), submit, &own).ok());
-  EXPECT_TRUE(absl::IsResourceExhausted(authorizer.AuthorizeRequest(Unit(), submit, &own)));
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(), submit, &own), IsOk());
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(), submit, &own), IsOk());
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(), submit, &own),
+              StatusIs(absl::StatusCode::kResourceExhausted));
   // Refused requests cost nothing: another unit still has its budget.
   v1::SubmitRequest other;
   other.mutable_package()->mutable_unit()->set_uscc(kOtherUscc);
-  EXPECT_TRUE(authorizer.AuthorizeRequest(Unit(kOtherUscc), submit, &other).ok());
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(kOtherUscc), submit, &other), IsOk());
   for (int i = 0; i < 10; ++i) {
-    EXPECT_TRUE(authorizer.AuthorizeRequest(Named(v1::PRINCIPAL_ADMIN), submit, &own).ok());
+    EXPECT_THAT(authorizer.AuthorizeRequest(Named(v1::PRINCIPAL_ADMIN), submit, &own), IsOk());
   }
   now_ms += 500;  // one call refilled
-  EXPECT_TRUE(authorizer.AuthorizeRequest(Unit(), submit, &own).ok());
-  EXPECT_TRUE(absl::IsResourceExhausted(authorizer.AuthorizeRequest(Unit(), submit, &own)));
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(), submit, &own), IsOk());
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(), submit, &own),
+              StatusIs(absl::StatusCode::kResourceExhausted));
   // Reads are not limited.
   v1::GetEvaluationRequest get;
   get.set_uscc(kOwnUscc);
-  EXPECT_TRUE(
-      authorizer.AuthorizeRequest(Unit(), M("IngestionService", "GetEvaluation"), &get).ok());
+  EXPECT_THAT(authorizer.AuthorizeRequest(Unit(), M("IngestionService", "GetEvaluation"), &get),
+              IsOk());
 }
 
 }  // namespace

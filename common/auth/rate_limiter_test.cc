@@ -1,10 +1,13 @@
 #include "common/auth/rate_limiter.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth {
 namespace {
+
+using ::testing::Not;
 
 TEST(RateLimiterTest, BurstThenSteadyRatePerKey) {
   int64_t now = 1000;
@@ -35,9 +38,9 @@ TEST(RateLimiterTest, ParseRate) {
   EXPECT_DOUBLE_EQ(*ParseRate("20/s"), 20);
   EXPECT_DOUBLE_EQ(*ParseRate("600/min"), 10);
   EXPECT_DOUBLE_EQ(*ParseRate("0"), 0);
-  EXPECT_FALSE(ParseRate("-1").ok());
-  EXPECT_FALSE(ParseRate("fast").ok());
-  EXPECT_FALSE(ParseRate("20/h").ok());
+  EXPECT_THAT(ParseRate("-1"), Not(IsOk()));
+  EXPECT_THAT(ParseRate("fast"), Not(IsOk()));
+  EXPECT_THAT(ParseRate("20/h"), Not(IsOk()));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth {
@@ -37,7 +38,7 @@ TEST(ScopeTest, TreePlacesByPath) {
   EXPECT_EQ(*tree.Locate(b, "nope", 2023), Placement::kUnknown);
   EXPECT_EQ(*tree.Locate(b, "u2", 2023), Placement::kBelow);
   EXPECT_EQ(*tree.Locate(b, "u2", 2024), Placement::kOutside);
-  EXPECT_TRUE(absl::IsUnavailable(tree.Locate(b, "down", 2023).status()));
+  EXPECT_THAT(tree.Locate(b, "down", 2023).status(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 TEST(ScopeTest, DivisionPlacesUnitsByContainment) {
@@ -74,10 +75,10 @@ TEST(ScopeTest, AnyTakesTheFirstInsideAnswer) {
   EXPECT_EQ(
       *AnyScopeResolver({fixed(Placement::kOutside), fixed(Placement::kUnknown)}).Locate(b, "c", 0),
       Placement::kOutside);
-  EXPECT_TRUE(absl::IsUnavailable(
-      AnyScopeResolver({fixed(absl::UnavailableError("x")), fixed(Placement::kUnknown)})
-          .Locate(b, "c", 0)
-          .status()));
+  EXPECT_THAT(AnyScopeResolver({fixed(absl::UnavailableError("x")), fixed(Placement::kUnknown)})
+                  .Locate(b, "c", 0)
+                  .status(),
+              StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_EQ(*AnyScopeResolver({fixed(absl::UnavailableError("x")), fixed(Placement::kOutside)})
                  .Locate(b, "c", 0),
             Placement::kOutside);

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth {
@@ -12,13 +13,13 @@ namespace {
 
 TEST(TokenTest, NewTokensHaveTheDocumentedShapeAndParseBack) {
   absl::StatusOr<TokenParts> parts = NewTokenParts();
-  ASSERT_TRUE(parts.ok()) << parts.status();
+  ASSERT_THAT(parts, IsOk());
   EXPECT_EQ(parts->token_id.size(), 16u);
   EXPECT_EQ(parts->secret.size(), 43u);
   const std::string token = FormatToken(*parts);
   EXPECT_TRUE(absl::StartsWith(token, "bp1."));
   absl::StatusOr<TokenParts> parsed = ParseToken(token);
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->token_id, parts->token_id);
   EXPECT_EQ(parsed->secret, parts->secret);
   std::string secret_bytes;
@@ -29,7 +30,8 @@ TEST(TokenTest, NewTokensHaveTheDocumentedShapeAndParseBack) {
 TEST(TokenTest, TokensAreNotRepeated) {
   absl::StatusOr<TokenParts> a = NewTokenParts();
   absl::StatusOr<TokenParts> b = NewTokenParts();
-  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
   EXPECT_NE(a->token_id, b->token_id);
   EXPECT_NE(a->secret, b->secret);
 }
@@ -48,23 +50,26 @@ TEST(TokenTest, MalformedTokensAreUnauthenticatedWithoutEchoingThem) {
            "bp1.0123456789abcdef." + std::string(42, 'A') + "+",
        }) {
     absl::StatusOr<TokenParts> parsed = ParseToken(bad);
-    EXPECT_TRUE(absl::IsUnauthenticated(parsed.status())) << bad;
+    EXPECT_THAT(parsed.status(), StatusIs(absl::StatusCode::kUnauthenticated)) << bad;
     if (bad.size() > 10) EXPECT_FALSE(absl::StrContains(parsed.status().message(), bad));
   }
-  EXPECT_TRUE(ParseToken("bp1.0123456789abcdef." + good_secret).ok());
-  EXPECT_TRUE(ParseToken("bp1.0123456789abcdef." + std::string(41, 'a') + "-_").ok());
+  EXPECT_THAT(ParseToken("bp1.0123456789abcdef." + good_secret), IsOk());
+  EXPECT_THAT(ParseToken("bp1.0123456789abcdef." + std::string(41, 'a') + "-_"), IsOk());
 }
 
 TEST(TokenTest, BearerMetadata) {
   absl::StatusOr<absl::string_view> token = TokenFromAuthorization("Bearer bp1.x");
-  ASSERT_TRUE(token.ok());
+  ASSERT_THAT(token, IsOk());
   EXPECT_EQ(*token, "bp1.x");
   token = TokenFromAuthorization("bearer  bp1.y ");
-  ASSERT_TRUE(token.ok());
+  ASSERT_THAT(token, IsOk());
   EXPECT_EQ(*token, "bp1.y");
-  EXPECT_TRUE(absl::IsUnauthenticated(TokenFromAuthorization("Basic dXNlcg==").status()));
-  EXPECT_TRUE(absl::IsUnauthenticated(TokenFromAuthorization("Bearer ").status()));
-  EXPECT_TRUE(absl::IsUnauthenticated(TokenFromAuthorization("bp1.x").status()));
+  EXPECT_THAT(TokenFromAuthorization("Basic dXNlcg==").status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(TokenFromAuthorization("Bearer ").status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(TokenFromAuthorization("bp1.x").status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
 TEST(TokenTest, Sha256MatchesTheStandardVector) {

@@ -63,7 +63,7 @@ TEST(ParseConfigTest, ErrorsNameTheSourceTypeAndPlace) {
 }
 
 TEST(LoadConfigFileTest, ReadsByExtension) {
-  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("config");
+  absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("config");
   ASSERT_THAT(dir, IsOk());
   // Content that would be guessed as textproto, named .json: the extension wins.
   absl::StatusOr<std::string> json = dir->WriteFile("d.json", "  \"5s\"");

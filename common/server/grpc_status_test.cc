@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "budgetperf/v1/ingestion.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace {
@@ -12,8 +13,8 @@ namespace {
 constexpr char kErrorsUrl[] = "type.googleapis.com/budgetperf.v1.ValidationErrors";
 
 TEST(GrpcStatusTest, OkStaysOk) {
-  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
-  EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
+  EXPECT_THAT(ToGrpcStatus(absl::OkStatus()), IsOk());
+  EXPECT_THAT(FromGrpcStatus(grpc::Status::OK), IsOk());
 }
 
 TEST(GrpcStatusTest, CodeAndMessageCrossBothWays) {

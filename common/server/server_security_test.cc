@@ -21,7 +21,7 @@ TEST(ServerSecurityTest, PlaintextIsForLoopbackUnlessInsecure) {
   EXPECT_THAT(MakeServerCredentials(security, "127.0.0.1"), IsOk());
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> refused =
       MakeServerCredentials(security, "0.0.0.0");
-  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
+  EXPECT_THAT(refused.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   security.insecure = true;
   EXPECT_THAT(MakeServerCredentials(security, "0.0.0.0"), IsOk());
 }
@@ -29,16 +29,18 @@ TEST(ServerSecurityTest, PlaintextIsForLoopbackUnlessInsecure) {
 TEST(ServerSecurityTest, TlsFlagsGoTogether) {
   ServerSecurity cert_only;
   cert_only.tls_cert_file = "/nonexistent/cert.pem";
-  EXPECT_TRUE(absl::IsInvalidArgument(MakeServerCredentials(cert_only, "127.0.0.1").status()));
+  EXPECT_THAT(MakeServerCredentials(cert_only, "127.0.0.1").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   ServerSecurity ca_only;
   ca_only.tls_ca_file = "/nonexistent/ca.pem";
-  EXPECT_TRUE(absl::IsInvalidArgument(MakeServerCredentials(ca_only, "127.0.0.1").status()));
+  EXPECT_THAT(MakeServerCredentials(ca_only, "127.0.0.1").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   ServerSecurity unreadable;
   unreadable.tls_cert_file = "/nonexistent/cert.pem";
   unreadable.tls_key_file = "/nonexistent/key.pem";
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> s =
       MakeServerCredentials(unreadable, "0.0.0.0");
-  EXPECT_TRUE(absl::IsInvalidArgument(s.status()));
+  EXPECT_THAT(s.status(), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(s.status().message().find("--tls-cert"), std::string::npos);
 }
 

@@ -13,6 +13,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -21,22 +22,26 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-using TempDir = ::budgetperf::testing::TempDir;
+using TempDir = ::budgetperf::testutil::TempDir;
 
 // ---- FromRocksStatus -------------------------------------------------------
 
 TEST(FromRocksStatusTest, TranslatesEachKindAndSaysWhatWasBeingDone) {
-  EXPECT_TRUE(FromRocksStatus(rocksdb::Status::OK(), "reading").ok());
+  EXPECT_THAT(FromRocksStatus(rocksdb::Status::OK(), "reading"), IsOk());
 
   const absl::Status not_found = FromRocksStatus(rocksdb::Status::NotFound("gone"), "reading");
-  EXPECT_TRUE(absl::IsNotFound(not_found)) << not_found;
+  EXPECT_THAT(not_found, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(not_found.message(), HasSubstr("reading: NotFound: gone"));
 
-  EXPECT_TRUE(absl::IsDataLoss(FromRocksStatus(rocksdb::Status::Corruption("bad"), "x")));
-  EXPECT_TRUE(absl::IsInternal(FromRocksStatus(rocksdb::Status::IOError("disk"), "x")));
-  EXPECT_TRUE(absl::IsInternal(FromRocksStatus(rocksdb::Status::Busy(), "x")));
-  EXPECT_TRUE(absl::IsInternal(FromRocksStatus(rocksdb::Status::TimedOut(), "x")));
-  EXPECT_TRUE(absl::IsInternal(FromRocksStatus(rocksdb::Status::InvalidArgument("?"), "x")));
+  EXPECT_THAT(FromRocksStatus(rocksdb::Status::Corruption("bad"), "x"),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(FromRocksStatus(rocksdb::Status::IOError("disk"), "x"),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(FromRocksStatus(rocksdb::Status::Busy(), "x"), StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(FromRocksStatus(rocksdb::Status::TimedOut(), "x"),
+              StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(FromRocksStatus(rocksdb::Status::InvalidArgument("?"), "x"),
+              StatusIs(absl::StatusCode::kInternal));
 }
 
 // ---- key codec -------------------------------------------------------------
@@ -121,20 +126,20 @@ TEST(RecordTest, ParsesAStoredRecord) {
   value.set_value("kept");
   absl::StatusOr<google::protobuf::StringValue> parsed =
       ParseRecord<google::protobuf::StringValue>(value.SerializeAsString(), "tokens", "id");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->value(), "kept");
 }
 
 TEST(RecordTest, AnUnreadableRecordIsDataLossNamingTheFamilyAndKey) {
   absl::StatusOr<google::protobuf::StringValue> parsed = ParseRecord<google::protobuf::StringValue>(
       "\xff\xff\xff", "outbox", std::string("\x00\x07", 2));
-  EXPECT_TRUE(absl::IsDataLoss(parsed.status())) << parsed.status();
+  EXPECT_THAT(parsed.status(), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(parsed.status().message(), HasSubstr("google.protobuf.StringValue"));
   EXPECT_THAT(parsed.status().message(), HasSubstr("column family outbox"));
   EXPECT_THAT(parsed.status().message(), HasSubstr(R"(key "\x00\x07")"));
 
   google::protobuf::StringValue into;
-  EXPECT_TRUE(absl::IsDataLoss(ParseRecordInto("\xff", "latest", "k", &into)));
+  EXPECT_THAT(ParseRecordInto("\xff", "latest", "k", &into), StatusIs(absl::StatusCode::kDataLoss));
 }
 
 // ---- Database --------------------------------------------------------------
@@ -146,7 +151,7 @@ class DatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("storage");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
   }
 
@@ -160,8 +165,8 @@ class DatabaseTest : public ::testing::Test {
 
   std::vector<std::string> FamiliesOnDisk() {
     std::vector<std::string> names;
-    EXPECT_TRUE(
-        rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_->Join("db"), &names).ok());
+    EXPECT_THAT(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_->Join("db"), &names),
+                IsOk());
     return names;
   }
 
@@ -171,16 +176,16 @@ class DatabaseTest : public ::testing::Test {
 TEST_F(DatabaseTest, CreatesTheDatabaseAndEveryFamilyAndKeepsTheirData) {
   {
     absl::StatusOr<std::unique_ptr<Database>> db = Open();
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE(
-        (*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kGrants), "k", "v").ok());
+    ASSERT_THAT(db, IsOk());
+    ASSERT_THAT((*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kGrants), "k", "v"),
+                IsOk());
   }
   EXPECT_THAT(FamiliesOnDisk(), UnorderedElementsAre("default", "tokens", "grants"));
   absl::StatusOr<std::unique_ptr<Database>> db = Open();
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   std::string value;
-  ASSERT_TRUE(
-      (*db)->db()->Get(rocksdb::ReadOptions(), (*db)->handle(Cf::kGrants), "k", &value).ok());
+  ASSERT_THAT((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->handle(Cf::kGrants), "k", &value),
+              IsOk());
   EXPECT_EQ(value, "v");
   EXPECT_TRUE((*db)
                   ->db()
@@ -191,8 +196,8 @@ TEST_F(DatabaseTest, CreatesTheDatabaseAndEveryFamilyAndKeepsTheirData) {
 TEST_F(DatabaseTest, TheDefaultFamilyNeedNotBeNamed) {
   constexpr const char* kWithoutDefault[] = {"tokens"};
   absl::StatusOr<std::unique_ptr<Database>> db = Open(kWithoutDefault);
-  ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(0), "k", "v").ok());
+  ASSERT_THAT(db, IsOk());
+  ASSERT_THAT((*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(0), "k", "v"), IsOk());
   db->reset();
   EXPECT_THAT(FamiliesOnDisk(), UnorderedElementsAre("default", "tokens"));
 }
@@ -202,98 +207,98 @@ TEST_F(DatabaseTest, ToleratesFamiliesWrittenByANewerVersionAndLeavesThemAlone) 
     // A newer version knows one more family and wrote to it.
     constexpr const char* kNewer[] = {"default", "tokens", "grants", "sessions"};
     absl::StatusOr<std::unique_ptr<Database>> newer = Open(kNewer);
-    ASSERT_TRUE(newer.ok()) << newer.status();
-    ASSERT_TRUE(
-        (*newer)->db()->Put(rocksdb::WriteOptions(), (*newer)->handle(3), "s", "newer").ok());
-    ASSERT_TRUE(
-        (*newer)->db()->Put(rocksdb::WriteOptions(), (*newer)->handle(1), "t", "token").ok());
+    ASSERT_THAT(newer, IsOk());
+    ASSERT_THAT((*newer)->db()->Put(rocksdb::WriteOptions(), (*newer)->handle(3), "s", "newer"),
+                IsOk());
+    ASSERT_THAT((*newer)->db()->Put(rocksdb::WriteOptions(), (*newer)->handle(1), "t", "token"),
+                IsOk());
   }
   {
     // This version opens it, knowing only its own.
     absl::StatusOr<std::unique_ptr<Database>> db = Open();
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     std::string value;
-    ASSERT_TRUE(
-        (*db)->db()->Get(rocksdb::ReadOptions(), (*db)->handle(Cf::kTokens), "t", &value).ok());
+    ASSERT_THAT((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->handle(Cf::kTokens), "t", &value),
+                IsOk());
     EXPECT_EQ(value, "token");
   }
   EXPECT_THAT(FamiliesOnDisk(), UnorderedElementsAre("default", "tokens", "grants", "sessions"));
   constexpr const char* kNewer[] = {"default", "tokens", "grants", "sessions"};
   absl::StatusOr<std::unique_ptr<Database>> newer = Open(kNewer);
-  ASSERT_TRUE(newer.ok()) << newer.status();
+  ASSERT_THAT(newer, IsOk());
   std::string value;
-  ASSERT_TRUE((*newer)->db()->Get(rocksdb::ReadOptions(), (*newer)->handle(3), "s", &value).ok());
+  ASSERT_THAT((*newer)->db()->Get(rocksdb::ReadOptions(), (*newer)->handle(3), "s", &value),
+              IsOk());
   EXPECT_EQ(value, "newer");
 }
 
 TEST_F(DatabaseTest, GetRecordParsesWhatIsThereAndIsEmptyOtherwise) {
   absl::StatusOr<std::unique_ptr<Database>> db = Open();
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   google::protobuf::StringValue value;
   value.set_value("kept");
-  ASSERT_TRUE((*db)
-                  ->db()
-                  ->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "id",
-                        value.SerializeAsString())
-                  .ok());
-  ASSERT_TRUE(
-      (*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "bad", "\xff").ok());
+  ASSERT_THAT((*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "id",
+                               value.SerializeAsString()),
+              IsOk());
+  ASSERT_THAT((*db)->db()->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "bad", "\xff"),
+              IsOk());
   EXPECT_EQ((*db)->name(Cf::kTokens), "tokens");
 
   absl::StatusOr<std::optional<google::protobuf::StringValue>> found =
       (*db)->GetRecord<google::protobuf::StringValue>(Cf::kTokens, "id", "reading");
-  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->value(), "kept");
 
   absl::StatusOr<std::optional<google::protobuf::StringValue>> missing =
       (*db)->GetRecord<google::protobuf::StringValue>(Cf::kGrants, "id", "reading");
-  ASSERT_TRUE(missing.ok()) << missing.status();
+  ASSERT_THAT(missing, IsOk());
   EXPECT_FALSE(missing->has_value());
 
   absl::StatusOr<std::optional<google::protobuf::StringValue>> bad =
       (*db)->GetRecord<google::protobuf::StringValue>(Cf::kTokens, "bad", "reading");
-  EXPECT_TRUE(absl::IsDataLoss(bad.status())) << bad.status();
+  EXPECT_THAT(bad.status(), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(bad.status().message(), HasSubstr("column family tokens at key \"bad\""));
 }
 
 TEST_F(DatabaseTest, ADatabaseInUseIsInternalNamingTheFolder) {
   absl::StatusOr<std::unique_ptr<Database>> first = Open();
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   absl::StatusOr<std::unique_ptr<Database>> second = Open();
-  EXPECT_TRUE(absl::IsInternal(second.status())) << second.status();
+  EXPECT_THAT(second.status(), StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(second.status().message(),
               HasSubstr("cannot open the test store in " + dir_->Join("db")));
 }
 
 TEST_F(DatabaseTest, CheckpointWritesAnOpenableCopyAsOfTheCall) {
   absl::StatusOr<std::unique_ptr<Database>> db = Open();
-  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_THAT(db, IsOk());
   rocksdb::DB* raw = (*db)->db();
-  ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "k", "v1").ok());
-  ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kGrants), "g", "x").ok());
+  ASSERT_THAT(raw->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "k", "v1"), IsOk());
+  ASSERT_THAT(raw->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kGrants), "g", "x"), IsOk());
 
   absl::StatusOr<uint64_t> sequence = (*db)->Checkpoint(dir_->Join("copy"));
-  ASSERT_TRUE(sequence.ok()) << sequence.status();
+  ASSERT_THAT(sequence, IsOk());
   EXPECT_EQ(*sequence, raw->GetLatestSequenceNumber());
   EXPECT_EQ(*sequence, 2u);
-  ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "k", "v2").ok());
+  ASSERT_THAT(raw->Put(rocksdb::WriteOptions(), (*db)->handle(Cf::kTokens), "k", "v2"), IsOk());
 
   Database::Options copy_options;
   copy_options.path = dir_->Join("copy");
   copy_options.column_families = kCfNames;
   absl::StatusOr<std::unique_ptr<Database>> copy = Database::Open(copy_options);
-  ASSERT_TRUE(copy.ok()) << copy.status();
+  ASSERT_THAT(copy, IsOk());
   std::string value;
-  ASSERT_TRUE(
-      (*copy)->db()->Get(rocksdb::ReadOptions(), (*copy)->handle(Cf::kTokens), "k", &value).ok());
+  ASSERT_THAT((*copy)->db()->Get(rocksdb::ReadOptions(), (*copy)->handle(Cf::kTokens), "k", &value),
+              IsOk());
   EXPECT_EQ(value, "v1");
-  ASSERT_TRUE(
-      (*copy)->db()->Get(rocksdb::ReadOptions(), (*copy)->handle(Cf::kGrants), "g", &value).ok());
+  ASSERT_THAT((*copy)->db()->Get(rocksdb::ReadOptions(), (*copy)->handle(Cf::kGrants), "g", &value),
+              IsOk());
   EXPECT_EQ(value, "x");
 
   // RocksDB refuses a folder that exists.
-  EXPECT_TRUE(absl::IsInternal((*db)->Checkpoint(dir_->Join("copy")).status()));
+  EXPECT_THAT((*db)->Checkpoint(dir_->Join("copy")).status(),
+              StatusIs(absl::StatusCode::kInternal));
 }
 
 }  // namespace

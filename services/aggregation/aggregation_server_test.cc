@@ -4,13 +4,13 @@
 
 #include "services/aggregation/aggregation_server.h"
 
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <future>
 #include <memory>
 #include <optional>
-
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
 
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/ingestion.grpc.pb.h"
@@ -20,6 +20,7 @@
 #include "services/aggregation/aggregation_test_util.h"
 #include "services/aggregation/ingestion_source.h"
 #include "services/aggregation/org_csv_errors.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -86,8 +87,8 @@ class ListingIngestion final : public v1::IngestionService::Service {
 class AggregationServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("aggregation-server");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("aggregation-server");
+    ASSERT_THAT(dir, IsOk());
     dir_.emplace(*std::move(dir));
   }
 
@@ -98,7 +99,7 @@ class AggregationServerTest : public ::testing::Test {
     options.ingestion_address = ingestion;
     absl::StatusOr<std::unique_ptr<AggregationServer>> server =
         AggregationServer::Start(std::move(options));
-    ASSERT_TRUE(server.ok()) << server.status();
+    ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     EXPECT_NE(server_->port(), 0);
     channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
@@ -120,7 +121,7 @@ class AggregationServerTest : public ::testing::Test {
                     unit_ + ",\"某中心, 本级\",unit,D1,430602\n");
     v1::ImportOrgCsvResponse response;
     grpc::Status status = stub_->ImportOrgCsv(Context().get(), request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     EXPECT_EQ(response.nodes_written(), 3);
   }
 
@@ -130,11 +131,11 @@ class AggregationServerTest : public ::testing::Test {
     request.set_year(year);
     v1::GetRollupResponse response;
     grpc::Status status = stub_->GetRollup(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return response.rollup().measures().funds().executed_fen();
   }
 
-  std::optional<testing::TempDir> dir_;
+  std::optional<testutil::TempDir> dir_;
   std::unique_ptr<AggregationServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AggregationService::Stub> stub_;
@@ -145,11 +146,11 @@ TEST_F(AggregationServerTest, ServesHealthAndTheMeasureCatalog) {
   Start();
   for (const std::string service : {"", "budgetperf.v1.AggregationService"}) {
     absl::StatusOr<std::string> health = HealthCheck(channel_, service);
-    ASSERT_TRUE(health.ok()) << health.status();
+    ASSERT_THAT(health, IsOk());
     EXPECT_EQ(*health, std::string("\x08\x01", 2)) << "SERVING for \"" << service << "\"";
   }
   v1::ListMeasuresResponse measures;
-  ASSERT_TRUE(stub_->ListMeasures(Context().get(), {}, &measures).ok());
+  ASSERT_THAT(stub_->ListMeasures(Context().get(), {}, &measures), IsOk());
   EXPECT_GT(measures.measures_size(), 90);
 }
 
@@ -161,7 +162,7 @@ TEST_F(AggregationServerTest, AnswersWithTheLogicsStatusCodes) {
   figures.executed_fen = 385'270'000;
   grpc::Status status = stub_->ApplyEvaluation(
       Context().get(), MakeApply(MakePackage(unit_, 2023, figures), 1), &applied);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(applied.outcome(), v1::APPLY_OUTCOME_APPLIED);
   EXPECT_THAT(applied.path(), ElementsAre(unit_, "D1", "430602"));
   EXPECT_EQ(Executed("430602", 2023), 385'270'000);
@@ -185,7 +186,7 @@ TEST_F(AggregationServerTest, AnswersWithTheLogicsStatusCodes) {
   recompute.set_year(2023);
   v1::RecomputeResponse report;
   status = stub_->Recompute(Context().get(), recompute, &report);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(report.source(), "local");
   EXPECT_EQ(report.units(), 1);
   EXPECT_EQ(report.drift_size(), 0);
@@ -219,15 +220,15 @@ TEST_F(AggregationServerTest, KeepsEverythingAcrossARestart) {
   Start();
   ImportDistrict();
   v1::ApplyEvaluationResponse applied;
-  ASSERT_TRUE(stub_->ApplyEvaluation(Context().get(),
-                                     MakeApply(MakePackage(unit_, 2023, Figures()), 1), &applied)
-                  .ok());
+  ASSERT_THAT(stub_->ApplyEvaluation(Context().get(),
+                                     MakeApply(MakePackage(unit_, 2023, Figures()), 1), &applied),
+              IsOk());
   Stop();
   Start();
   EXPECT_EQ(Executed("D1", 2023), Figures().executed_fen);
-  ASSERT_TRUE(stub_->ApplyEvaluation(Context().get(),
-                                     MakeApply(MakePackage(unit_, 2023, Figures()), 1), &applied)
-                  .ok());
+  ASSERT_THAT(stub_->ApplyEvaluation(Context().get(),
+                                     MakeApply(MakePackage(unit_, 2023, Figures()), 1), &applied),
+              IsOk());
   EXPECT_EQ(applied.outcome(), v1::APPLY_OUTCOME_DUPLICATE);
 }
 
@@ -252,15 +253,15 @@ TEST_F(AggregationServerTest, RecomputeReadsTheLatestVersionsFromIngestion) {
   Start("127.0.0.1:" + std::to_string(ingestion_port));
   ImportDistrict();
   v1::ApplyEvaluationResponse applied;
-  ASSERT_TRUE(stub_->ApplyEvaluation(Context().get(),
-                                     MakeApply(MakePackage(unit_, 2023, Figures()), 1), &applied)
-                  .ok());
+  ASSERT_THAT(stub_->ApplyEvaluation(Context().get(),
+                                     MakeApply(MakePackage(unit_, 2023, Figures()), 1), &applied),
+              IsOk());
   v1::RecomputeRequest recompute;
   recompute.set_node_code("430602");
   recompute.set_year(2023);
   v1::RecomputeResponse report;
   grpc::Status status = stub_->Recompute(Context().get(), recompute, &report);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_THAT(report.source(), HasSubstr("ingestion 127.0.0.1:"));
   EXPECT_THAT(report.reapplied_units(), ElementsAre(unit_));
   EXPECT_EQ(report.drift_size(), 0);
@@ -269,7 +270,7 @@ TEST_F(AggregationServerTest, RecomputeReadsTheLatestVersionsFromIngestion) {
   get.set_node_code("D1");
   get.set_year(2023);
   v1::GetRollupResponse rollup;
-  ASSERT_TRUE(stub_->GetRollup(Context().get(), get, &rollup).ok());
+  ASSERT_THAT(stub_->GetRollup(Context().get(), get, &rollup), IsOk());
   EXPECT_EQ(rollup.rollup().measures().scores().computed().max_centipoints(), 8800);
 
   // With ingestion gone, Recompute says so rather than guessing.

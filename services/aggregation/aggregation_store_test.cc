@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "services/aggregation/aggregation_keys.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -15,7 +16,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
-using TempDir = ::budgetperf::testing::TempDir;
+using TempDir = ::budgetperf::testutil::TempDir;
 
 // The column families on disk, as a newer version would leave them.
 const std::vector<std::string> kNewerFamilies = {
@@ -25,7 +26,7 @@ class AggregationStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("aggregation_store");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
   }
 
@@ -45,15 +46,15 @@ class AggregationStoreTest : public ::testing::Test {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
     rocksdb::Status s = rocksdb::DB::Open(options, dir_->Join("db"), descriptors, &handles, &db);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_THAT(s, IsOk());
     for (size_t i = 0; i < families.size(); ++i) {
       if (families[i] == cf) {
-        EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
+        EXPECT_THAT(db->Put(rocksdb::WriteOptions(), handles[i], key, value), IsOk());
       }
     }
     for (rocksdb::ColumnFamilyHandle* h : handles)
-      EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    EXPECT_TRUE(db->Close().ok());
+      EXPECT_THAT(db->DestroyColumnFamilyHandle(h), IsOk());
+    EXPECT_THAT(db->Close(), IsOk());
     delete db;
   }
 
@@ -63,7 +64,7 @@ class AggregationStoreTest : public ::testing::Test {
     rollup.set_node_code(code);
     rollup.set_year(year);
     m->PutRollup(rollup);
-    ASSERT_TRUE(store.Commit(*m).ok());
+    ASSERT_THAT(store.Commit(*m), IsOk());
   }
 
   std::unique_ptr<TempDir> dir_;
@@ -72,58 +73,58 @@ class AggregationStoreTest : public ::testing::Test {
 TEST_F(AggregationStoreTest, OpensAStoreWithFamiliesOfANewerVersionAndLeavesThemAlone) {
   {
     absl::StatusOr<std::unique_ptr<AggregationStore>> store = Open();
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     PutRollup(**store, "430602", 2023);
   }
   PutRaw(kNewerFamilies, "forms", "f", "a form of a later version");
 
   absl::StatusOr<std::unique_ptr<AggregationStore>> store = Open();
-  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_THAT(store, IsOk());
   absl::StatusOr<std::optional<v1::Rollup>> rollup =
       (*store)->NewReader()->GetRollup("430602", 2023);
-  ASSERT_TRUE(rollup.ok()) << rollup.status();
+  ASSERT_THAT(rollup, IsOk());
   ASSERT_TRUE(rollup->has_value());
   EXPECT_EQ((*rollup)->node_code(), "430602");
   PutRollup(**store, "430603", 2023);
   store->reset();
 
   std::vector<std::string> families;
-  ASSERT_TRUE(
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_->Join("db"), &families).ok());
+  ASSERT_THAT(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_->Join("db"), &families),
+              IsOk());
   EXPECT_THAT(families, Contains("forms"));
 }
 
 TEST_F(AggregationStoreTest, AnUnreadableRecordIsDataLossNamingItsFamily) {
-  { ASSERT_TRUE(Open().ok()); }
+  { ASSERT_THAT(Open(), IsOk()); }
   PutRaw(kNewerFamilies, "rollups", aggregation_keys::CodeYearKey("430602", 2023), "\xff\xff");
   absl::StatusOr<std::unique_ptr<AggregationStore>> store = Open();
-  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_THAT(store, IsOk());
   std::unique_ptr<AggregationStore::Reader> reader = (*store)->NewReader();
 
   absl::StatusOr<std::optional<v1::Rollup>> one = reader->GetRollup("430602", 2023);
-  EXPECT_TRUE(absl::IsDataLoss(one.status())) << one.status();
+  EXPECT_THAT(one.status(), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(one.status().message(), HasSubstr("column family rollups"));
   absl::StatusOr<std::vector<std::optional<v1::Rollup>>> many =
       reader->GetRollups({"430601", "430602"}, 2023);
-  EXPECT_TRUE(absl::IsDataLoss(many.status())) << many.status();
+  EXPECT_THAT(many.status(), StatusIs(absl::StatusCode::kDataLoss));
   EXPECT_THAT(many.status().message(), HasSubstr("430602"));
 }
 
 TEST_F(AggregationStoreTest, CheckpointIsAnOpenableCopyAsOfTheCall) {
   absl::StatusOr<std::unique_ptr<AggregationStore>> store = Open();
-  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_THAT(store, IsOk());
   PutRollup(**store, "430602", 2023);
   absl::StatusOr<uint64_t> sequence = (*store)->Checkpoint(dir_->Join("copy"));
-  ASSERT_TRUE(sequence.ok()) << sequence.status();
+  ASSERT_THAT(sequence, IsOk());
   EXPECT_EQ(*sequence, 1u);
   PutRollup(**store, "430603", 2023);
 
   absl::StatusOr<std::unique_ptr<AggregationStore>> copy = Open("copy");
-  ASSERT_TRUE(copy.ok()) << copy.status();
+  ASSERT_THAT(copy, IsOk());
   std::unique_ptr<AggregationStore::Reader> reader = (*copy)->NewReader();
   absl::StatusOr<std::vector<std::optional<v1::Rollup>>> rollups =
       reader->GetRollups({"430602", "430603"}, 2023);
-  ASSERT_TRUE(rollups.ok()) << rollups.status();
+  ASSERT_THAT(rollups, IsOk());
   EXPECT_TRUE((*rollups)[0].has_value());
   EXPECT_FALSE((*rollups)[1].has_value());
 }

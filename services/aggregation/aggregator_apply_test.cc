@@ -2,17 +2,17 @@
 // every ancestor, versions replace each other, and ApplyBatch does what one
 // ApplyEvaluation each would.
 
-#include <string>
-#include <vector>
-
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/aggregator_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace aggregator_test {
@@ -137,7 +137,7 @@ TEST_F(AggregatorTest, ShuffledRepeatedDeliveriesConvergeToTheLatestVersions) {
     department_of[uscc] = departments[i % 2];
     *upsert.add_nodes() = Node(uscc, v1::NODE_KIND_UNIT, departments[i % 2]);
   }
-  ASSERT_TRUE(aggregator_->UpsertNodes(upsert).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(upsert), IsOk());
 
   struct Version {
     v1::ApplyEvaluationRequest request;
@@ -204,7 +204,7 @@ class ApplyBatchTest : public AggregatorTest {
     options.durable = false;
     options.now_unix_ms = [] { return int64_t{1'700'000'000'000}; };
     absl::StatusOr<std::unique_ptr<Aggregator>> opened = Aggregator::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_THAT(opened, IsOk());
     twin_ = *std::move(opened);
     v1::UpsertNodesRequest request;
     *request.add_nodes() = Node(kDistrict, v1::NODE_KIND_DISTRICT, "");
@@ -214,13 +214,13 @@ class ApplyBatchTest : public AggregatorTest {
     *request.add_nodes() = Node(units_[1], v1::NODE_KIND_UNIT, "D1");
     *request.add_nodes() = Node(units_[2], v1::NODE_KIND_UNIT, "D2");
     *request.add_nodes() = Node(units_[3], v1::NODE_KIND_UNIT, "D2");
-    ASSERT_TRUE(twin_->UpsertNodes(request).ok());
+    ASSERT_THAT(twin_->UpsertNodes(request), IsOk());
   }
 
   // Both aggregators get `nodes`.
   void UpsertBoth(const v1::UpsertNodesRequest& request) {
-    ASSERT_TRUE(aggregator_->UpsertNodes(request).ok());
-    ASSERT_TRUE(twin_->UpsertNodes(request).ok());
+    ASSERT_THAT(aggregator_->UpsertNodes(request), IsOk());
+    ASSERT_THAT(twin_->UpsertNodes(request), IsOk());
   }
 
   // Applies `deliveries` to the twin one by one and to aggregator_ with
@@ -234,7 +234,7 @@ class ApplyBatchTest : public AggregatorTest {
       }
       absl::StatusOr<std::vector<Aggregator::ApplyResult>> results =
           aggregator_->ApplyBatch(batch);
-      ASSERT_TRUE(results.ok()) << results.status();
+      ASSERT_THAT(results, IsOk());
       ASSERT_EQ(results->size(), batch.size());
       for (size_t i = 0; i < batch.size(); ++i) {
         absl::StatusOr<v1::ApplyEvaluationResponse> one = twin_->ApplyEvaluation(*batch[i]);
@@ -269,7 +269,7 @@ class ApplyBatchTest : public AggregatorTest {
       recompute.set_year(year);
       recompute.set_dry_run(true);
       absl::StatusOr<v1::RecomputeResponse> checked = aggregator_->Recompute(recompute, nullptr);
-      ASSERT_TRUE(checked.ok()) << checked.status();
+      ASSERT_THAT(checked, IsOk());
       EXPECT_THAT(checked->drift(), IsEmpty()) << year;
     }
   }
@@ -318,7 +318,7 @@ TEST_F(ApplyBatchTest, MixedDeliveriesInOneBatchLikeOneByOne) {
   EXPECT_EQ(district.measures().scores().computed().max_centipoints(), 9900);
   v1::GetNodeRequest get;
   get.set_code("unassigned-430603");
-  EXPECT_TRUE(aggregator_->GetNode(get).ok());
+  EXPECT_THAT(aggregator_->GetNode(get), IsOk());
 }
 
 TEST_F(ApplyBatchTest, RedeliveryOfAppliedVersionsAcrossBatches) {
@@ -386,7 +386,7 @@ TEST_F(ApplyBatchTest, AnItemApplyEvaluationRefusesFailsAloneAndTheOthersApply) 
   v1::ApplyEvaluationsRequest request;
   for (const auto& d : deliveries) *request.add_evaluations() = d;
   absl::StatusOr<v1::ApplyEvaluationsResponse> response = aggregator_->ApplyEvaluations(request);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   ASSERT_EQ(response->results_size(), 5);
   EXPECT_EQ(response->results(2).error_code(), static_cast<int>(absl::StatusCode::kOutOfRange));
   EXPECT_EQ(response->results(3).error_code(),
@@ -401,7 +401,7 @@ TEST_F(ApplyBatchTest, TooManyItemsAreRefused) {
   std::vector<v1::ApplyEvaluationRequest> one = {Delivery(units_[0], 2023, 1, 1, std::nullopt)};
   std::vector<const v1::ApplyEvaluationRequest*> batch(10001, &one[0]);
   EXPECT_EQ(aggregator_->ApplyBatch(batch).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(aggregator_->ApplyBatch({}).ok());
+  EXPECT_THAT(aggregator_->ApplyBatch({}), IsOk());
 }
 
 }  // namespace

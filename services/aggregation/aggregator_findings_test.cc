@@ -2,15 +2,15 @@
 // a batch records like one call each, and package findings come and go
 // with their version.
 
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/aggregator_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace aggregator_test {
@@ -29,7 +29,7 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
     f->set_unit_uscc(units_[0]);
   }
   absl::StatusOr<v1::RecordFindingsResponse> recorded = aggregator_->RecordFindings(request);
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_THAT(recorded, IsOk());
   EXPECT_EQ(recorded->recorded().total(), 3);
   EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().error(), 2);
   EXPECT_EQ(Rollup("D1", 2023).measures().findings().warning(), 1);
@@ -40,7 +40,7 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
   node_level.set_year(2023);
   node_level.set_source("cross-year");
   node_level.mutable_counts()->set_needs_explanation(4);
-  ASSERT_TRUE(aggregator_->RecordFindings(node_level).ok());
+  ASSERT_THAT(aggregator_->RecordFindings(node_level), IsOk());
   EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().total(), 7);
   EXPECT_EQ(Rollup(units_[0], 2023).measures().findings().total(), 3);
 
@@ -48,7 +48,7 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
   request.clear_findings();
   request.add_findings()->set_severity(v1::SEVERITY_WARNING);
   recorded = aggregator_->RecordFindings(request);
-  ASSERT_TRUE(recorded.ok());
+  ASSERT_THAT(recorded, IsOk());
   EXPECT_EQ(recorded->previous().error(), 2);
   const v1::FindingCounts counts = Rollup(kDistrict, 2023).measures().findings();
   EXPECT_EQ(counts.error(), 0);
@@ -60,7 +60,7 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
   get.set_code(units_[0]);
   get.set_year(2023);
   absl::StatusOr<v1::GetFindingsResponse> stored = aggregator_->GetFindings(get);
-  ASSERT_TRUE(stored.ok());
+  ASSERT_THAT(stored, IsOk());
   ASSERT_EQ(stored->sources_size(), 1);
   EXPECT_EQ(stored->sources(0).source(), "cross-unit");
   EXPECT_EQ(stored->sources(0).findings_size(), 1);
@@ -71,7 +71,7 @@ TEST_F(AggregatorTest, FindingsRollUpAndAreReplacedPerSource) {
   move.set_code(units_[0]);
   move.set_new_parent_code("D2");
   move.set_from_year(2023);
-  ASSERT_TRUE(aggregator_->MoveNode(move).ok());
+  ASSERT_THAT(aggregator_->MoveNode(move), IsOk());
   EXPECT_EQ(Rollup("D2", 2023).measures().findings().warning(), 1);
   EXPECT_EQ(Rollup("D1", 2023).measures().findings().total(), 4);
   EXPECT_EQ(Recompute(kDistrict, 2023).drift_size(), 0);
@@ -103,7 +103,7 @@ TEST_F(AggregatorTest, ABatchOfFindingsRecordsLikeOneCallEach) {
   *batch.add_records() = record("D2", "cross-year", 0);
   absl::StatusOr<v1::RecordFindingsBatchResponse> recorded =
       aggregator_->RecordFindingsBatch(batch);
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_THAT(recorded, IsOk());
   EXPECT_EQ(recorded->recorded(), 4);
   EXPECT_EQ(recorded->not_found(), 1);
   ASSERT_EQ(recorded->results_size(), 5);
@@ -117,7 +117,7 @@ TEST_F(AggregatorTest, ABatchOfFindingsRecordsLikeOneCallEach) {
   get.set_code(units_[0]);
   get.set_year(2023);
   absl::StatusOr<v1::GetFindingsResponse> stored = aggregator_->GetFindings(get);
-  ASSERT_TRUE(stored.ok());
+  ASSERT_THAT(stored, IsOk());
   ASSERT_EQ(stored->sources_size(), 2);  // the empty source is recorded too
   EXPECT_EQ(stored->sources(0).source(), "cross-unit");
   EXPECT_EQ(stored->sources(1).source(), "cross-year");
@@ -129,7 +129,7 @@ TEST_F(AggregatorTest, ABatchOfFindingsRecordsLikeOneCallEach) {
   *batch.add_records() = record(units_[0], "cross-unit", 5);
   *batch.add_records() = record(units_[0], "cross-unit", 0);
   recorded = aggregator_->RecordFindingsBatch(batch);
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_THAT(recorded, IsOk());
   EXPECT_EQ(recorded->results(0).previous().error(), 2);
   EXPECT_EQ(recorded->results(1).previous().error(), 5);
   EXPECT_EQ(Rollup(kDistrict, 2023).measures().findings().error(), 1);
@@ -166,7 +166,7 @@ TEST_F(AggregatorTest, PackageFindingsComeAndGoWithTheirVersion) {
   audit.set_year(2023);
   audit.set_source("cross-year");
   audit.add_findings()->set_severity(v1::SEVERITY_WARNING);
-  ASSERT_TRUE(aggregator_->RecordFindings(audit).ok());
+  ASSERT_THAT(aggregator_->RecordFindings(audit), IsOk());
   counts = Rollup("D1", 2023).measures().findings();
   EXPECT_EQ(counts.total(), 2);
   EXPECT_EQ(counts.error(), 0);

@@ -2,18 +2,18 @@
 // filtered and paginated, the cache following every change, coverage,
 // year comparisons and top-N.
 
-#include <string>
-#include <vector>
-
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/aggregator_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace aggregator_test {
@@ -29,7 +29,7 @@ TEST_F(AggregatorTest, DrilldownSortsFiltersAndPaginates) {
   request.set_sort_by("funds.executed_fen");
   request.set_page_size(1);
   absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
-  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_THAT(page, IsOk());
   EXPECT_EQ(page->node().measures().funds().executed_fen(), 50'000'000);
   EXPECT_EQ(page->total_children(), 2);
   ASSERT_EQ(page->children_size(), 1);
@@ -76,7 +76,7 @@ TEST_F(AggregatorTest, CachedQueriesFollowEveryChange) {
   request.set_descending(true);
   auto order = [&]() {
     absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
-    EXPECT_TRUE(page.ok()) << page.status();
+    EXPECT_THAT(page, IsOk());
     std::vector<std::pair<std::string, int64_t>> rows;
     if (!page.ok()) return rows;
     rows.emplace_back(kDistrict, page->node().measures().funds().executed_fen());
@@ -101,7 +101,7 @@ TEST_F(AggregatorTest, CachedQueriesFollowEveryChange) {
   move.set_code(units_[0]);
   move.set_new_parent_code("D2");
   move.set_from_year(2023);
-  ASSERT_TRUE(aggregator_->MoveNode(move).ok());
+  ASSERT_THAT(aggregator_->MoveNode(move), IsOk());
   EXPECT_EQ(order(), (Rows{{kDistrict, 90'000'000}, {"D2", 90'000'000}, {"D1", 0}}));
   EXPECT_EQ(Rollup("D1", 2023).measures().funds().executed_fen(), 0);
 
@@ -113,9 +113,9 @@ TEST_F(AggregatorTest, CachedQueriesFollowEveryChange) {
   findings.set_year(2023);
   findings.set_source("cross-unit");
   findings.mutable_counts()->set_error(2);
-  ASSERT_TRUE(aggregator_->RecordFindings(findings).ok());
+  ASSERT_THAT(aggregator_->RecordFindings(findings), IsOk());
   absl::StatusOr<v1::DrilldownResponse> by_findings = aggregator_->Drilldown(request);
-  ASSERT_TRUE(by_findings.ok());
+  ASSERT_THAT(by_findings, IsOk());
   EXPECT_EQ(by_findings->node().measures().findings().error(), 2);
   EXPECT_EQ(by_findings->children(0).node_code(), "D2");
   EXPECT_EQ(by_findings->children(0).measures().findings().error(), 2);
@@ -125,11 +125,11 @@ TEST_F(AggregatorTest, CachedQueriesFollowEveryChange) {
   v1::UpsertNodesRequest rename;
   *rename.add_nodes() = Node("D1", v1::NODE_KIND_DEPARTMENT, kDistrict);
   rename.mutable_nodes(0)->set_name("教育局");
-  ASSERT_TRUE(aggregator_->UpsertNodes(rename).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(rename), IsOk());
   request.set_sort_by("");
   request.set_descending(false);
   absl::StatusOr<v1::DrilldownResponse> by_code = aggregator_->Drilldown(request);
-  ASSERT_TRUE(by_code.ok());
+  ASSERT_THAT(by_code, IsOk());
   EXPECT_EQ(by_code->children(0).node_name(), "教育局");
   EXPECT_EQ(Rollup("D1", 2023).node_name(), "教育局");
 }
@@ -143,25 +143,26 @@ TEST_F(AggregatorTest, ARepairShowsInTheParentsCachedDrilldown) {
   {
     absl::StatusOr<std::unique_ptr<AggregationStore>> store =
         AggregationStore::Open({DbPath(), false});
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     std::unique_ptr<AggregationStore::Mutation> m = (*store)->NewMutation();
     absl::StatusOr<std::optional<v1::Rollup>> d1 = m->GetRollup("D1", 2023);
-    ASSERT_TRUE(d1.ok() && d1->has_value());
+    ASSERT_THAT(d1, IsOk());
+    ASSERT_TRUE(d1->has_value());
     v1::Rollup damaged = **d1;
     damaged.mutable_measures()->mutable_funds()->set_executed_fen(1);
     m->PutRollup(damaged);
-    ASSERT_TRUE((*store)->Commit(*m).ok());
+    ASSERT_THAT((*store)->Commit(*m), IsOk());
   }
   Open();
   v1::DrilldownRequest request;
   request.set_node_code(kDistrict);
   request.set_year(2023);
   absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
-  ASSERT_TRUE(page.ok());
+  ASSERT_THAT(page, IsOk());
   EXPECT_EQ(page->children(0).measures().funds().executed_fen(), 1);
   EXPECT_TRUE(Recompute("D1", 2023).repaired());
   page = aggregator_->Drilldown(request);
-  ASSERT_TRUE(page.ok());
+  ASSERT_THAT(page, IsOk());
   EXPECT_EQ(page->children(0).node_code(), "D1");
   EXPECT_EQ(page->children(0).measures().funds().executed_fen(), 30'000'000);
 }
@@ -175,7 +176,7 @@ TEST_F(AggregatorTest, DrilldownPagesAreSlicesOfOneOrder) {
     codes.push_back(MakeUscc(kDistrict, 100 + i));
     *upsert.add_nodes() = Node(codes.back(), v1::NODE_KIND_UNIT, "D1");
   }
-  ASSERT_TRUE(aggregator_->UpsertNodes(upsert).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(upsert), IsOk());
   for (int i = 0; i < 23; ++i) {
     // Ties on purpose (i / 2): they go by code.
     Apply(MakeApply(MakePackage(codes[i], 2023, F(1'000'000 * (i / 2))), 1));
@@ -188,13 +189,13 @@ TEST_F(AggregatorTest, DrilldownPagesAreSlicesOfOneOrder) {
   request.set_page_size(5);
   request.set_page_token("10");  // a later page first
   absl::StatusOr<v1::DrilldownResponse> later = aggregator_->Drilldown(request);
-  ASSERT_TRUE(later.ok()) << later.status();
+  ASSERT_THAT(later, IsOk());
   request.clear_page_token();
   std::vector<std::string> seen;
   std::vector<int64_t> values;
   for (int pages = 0; pages < 10; ++pages) {
     absl::StatusOr<v1::DrilldownResponse> page = aggregator_->Drilldown(request);
-    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_THAT(page, IsOk());
     EXPECT_EQ(page->total_children(), 25);  // 23 + the two units of the fixture
     for (const v1::Rollup& r : page->children()) {
       seen.push_back(r.node_code());
@@ -220,7 +221,7 @@ TEST_F(AggregatorTest, CoverageSharesOfUnitsAndBudget) {
   v1::OrgNode u0 = Node(units_[0], v1::NODE_KIND_UNIT, "D1");
   u0.set_expected_budget_fen(500);
   *upsert.add_nodes() = u0;
-  ASSERT_TRUE(aggregator_->UpsertNodes(upsert).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(upsert), IsOk());
   ApplyUnit(1, 2022, 1, F(1, 200));
   ApplyUnit(0, 2023, 1, F(1, 999));
   ApplyUnit(2, 2023, 1, F(1, 999));
@@ -228,7 +229,7 @@ TEST_F(AggregatorTest, CoverageSharesOfUnitsAndBudget) {
   request.set_node_code(kDistrict);
   request.set_year(2023);
   absl::StatusOr<v1::CoverageResponse> coverage = aggregator_->Coverage(request);
-  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_THAT(coverage, IsOk());
   EXPECT_EQ(coverage->units_expected(), 4);
   EXPECT_EQ(coverage->units_filed(), 2);
   EXPECT_EQ(coverage->units_share_bp(), 5000);
@@ -249,14 +250,14 @@ TEST_F(AggregatorTest, CoverageCountsDepartmentsThatFileTheirOwnPackage) {
   const std::string department = MakeUscc(kDistrict, 950);
   v1::UpsertNodesRequest upsert;
   *upsert.add_nodes() = Node(department, v1::NODE_KIND_DEPARTMENT, kDistrict);
-  ASSERT_TRUE(aggregator_->UpsertNodes(upsert).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(upsert), IsOk());
   Apply(MakeApply(MakePackage(department, 2023, F(1, 100)), 1));
   ApplyUnit(0, 2023, 1, F(1, 100));
   v1::CoverageRequest request;
   request.set_node_code(kDistrict);
   request.set_year(2023);
   absl::StatusOr<v1::CoverageResponse> coverage = aggregator_->Coverage(request);
-  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_THAT(coverage, IsOk());
   const v1::Rollup rollup = Rollup(kDistrict, 2023);
   EXPECT_EQ(coverage->units_expected(), rollup.measures().units().expected());
   EXPECT_EQ(coverage->units_filed(), rollup.measures().units().filed());
@@ -278,7 +279,7 @@ TEST_F(AggregatorTest, CompareYearsAndTopN) {
   compare.add_measures("funds.executed_fen");
   compare.add_measures("funds.execution_rate_bp");
   absl::StatusOr<v1::CompareYearsResponse> changes = aggregator_->CompareYears(compare);
-  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_THAT(changes, IsOk());
   ASSERT_EQ(changes->changes_size(), 2);
   EXPECT_EQ(changes->changes(0).value_a(), 10'000'000);
   EXPECT_EQ(changes->changes(0).value_b(), 29'000'000);
@@ -296,7 +297,7 @@ TEST_F(AggregatorTest, CompareYearsAndTopN) {
   top.set_measure("funds.executed_fen");
   top.set_n(2);
   absl::StatusOr<v1::TopNResponse> ranked = aggregator_->TopN(top);
-  ASSERT_TRUE(ranked.ok()) << ranked.status();
+  ASSERT_THAT(ranked, IsOk());
   ASSERT_EQ(ranked->units_size(), 2);
   EXPECT_EQ(ranked->units(0).uscc(), units_[0]);
   EXPECT_EQ(ranked->units(0).value(), 15'000'000);

@@ -1,15 +1,15 @@
 // Recompute in Aggregator: what the source has is applied and no drift is
 // found; a corrupted rollup is found and repaired.
 
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/aggregator_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace aggregator_test {
@@ -51,15 +51,16 @@ TEST_F(AggregatorTest, RecomputeFindsAndRepairsACorruptedRollup) {
     // Damage D1's stored rollup behind the aggregator's back.
     absl::StatusOr<std::unique_ptr<AggregationStore>> store =
         AggregationStore::Open({DbPath(), false});
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     std::unique_ptr<AggregationStore::Mutation> m = (*store)->NewMutation();
     absl::StatusOr<std::optional<v1::Rollup>> d1 = m->GetRollup("D1", 2023);
-    ASSERT_TRUE(d1.ok() && d1->has_value());
+    ASSERT_THAT(d1, IsOk());
+    ASSERT_TRUE(d1->has_value());
     v1::Rollup damaged = **d1;
     damaged.mutable_measures()->mutable_funds()->set_executed_fen(1);
     damaged.mutable_measures()->mutable_scores()->mutable_computed()->set_max_centipoints(1);
     m->PutRollup(damaged);
-    ASSERT_TRUE((*store)->Commit(*m).ok());
+    ASSERT_THAT((*store)->Commit(*m), IsOk());
   }
   Open();
   v1::RecomputeResponse dry = Recompute(kDistrict, 2023, /*dry_run=*/true);

@@ -3,13 +3,15 @@
 // aggregator_tree_test.cc, aggregator_queries_test.cc,
 // aggregator_findings_test.cc, aggregator_recompute_test.cc.
 
+#include "services/aggregation/aggregator.h"
+
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/aggregation/aggregator.h"
 #include "services/aggregation/aggregator_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace aggregator_test {
@@ -25,7 +27,7 @@ TEST_F(AggregatorTest, EverythingSurvivesAReopen) {
   v1::GetNodeRequest get;
   get.set_code(units_[3]);
   absl::StatusOr<v1::GetNodeResponse> node = aggregator_->GetNode(get);
-  ASSERT_TRUE(node.ok()) << node.status();
+  ASSERT_THAT(node, IsOk());
   EXPECT_THAT(node->path(), ElementsAre(units_[3], "D2", kDistrict));
 }
 

@@ -17,6 +17,7 @@
 #include "services/aggregation/aggregation_test_util.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/measures.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -55,8 +56,8 @@ class ListSource : public EvaluationSource {
 class AggregatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("aggregator");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("aggregator");
+    ASSERT_THAT(dir, IsOk());
     dir_.emplace(*std::move(dir));
     Open();
     for (int i = 0; i < 4; ++i) units_.push_back(MakeUscc(kDistrict, i + 1));
@@ -69,7 +70,7 @@ class AggregatorTest : public ::testing::Test {
     *request.add_nodes() = Node(units_[2], v1::NODE_KIND_UNIT, "D2");
     *request.add_nodes() = Node(units_[3], v1::NODE_KIND_UNIT, "D2");
     absl::StatusOr<v1::UpsertNodesResponse> upserted = aggregator_->UpsertNodes(request);
-    ASSERT_TRUE(upserted.ok()) << upserted.status();
+    ASSERT_THAT(upserted, IsOk());
   }
 
   std::string DbPath() const { return dir_->Join("db"); }
@@ -80,7 +81,7 @@ class AggregatorTest : public ::testing::Test {
     options.durable = false;  // throwaway data; the integration test runs synced
     options.now_unix_ms = [] { return int64_t{1'700'000'000'000}; };
     absl::StatusOr<std::unique_ptr<Aggregator>> opened = Aggregator::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_THAT(opened, IsOk());
     aggregator_ = *std::move(opened);
   }
 
@@ -94,13 +95,13 @@ class AggregatorTest : public ::testing::Test {
     request.set_node_code(code);
     request.set_year(year);
     absl::StatusOr<v1::GetRollupResponse> response = aggregator_->GetRollup(request);
-    EXPECT_TRUE(response.ok()) << code << ": " << response.status();
+    EXPECT_THAT(response, IsOk()) << code << ": " << response.status();
     return response.ok() ? response->rollup() : v1::Rollup();
   }
 
   v1::ApplyEvaluationResponse Apply(const v1::ApplyEvaluationRequest& request) {
     absl::StatusOr<v1::ApplyEvaluationResponse> response = aggregator_->ApplyEvaluation(request);
-    EXPECT_TRUE(response.ok()) << response.status();
+    EXPECT_THAT(response, IsOk());
     return response.ok() ? *response : v1::ApplyEvaluationResponse();
   }
 
@@ -120,7 +121,7 @@ class AggregatorTest : public ::testing::Test {
     request.set_year(year);
     request.set_dry_run(dry_run);
     absl::StatusOr<v1::RecomputeResponse> response = aggregator_->Recompute(request, source);
-    EXPECT_TRUE(response.ok()) << response.status();
+    EXPECT_THAT(response, IsOk());
     return response.ok() ? *response : v1::RecomputeResponse();
   }
 
@@ -131,7 +132,7 @@ class AggregatorTest : public ::testing::Test {
     return f;
   }
 
-  std::optional<testing::TempDir> dir_;
+  std::optional<testutil::TempDir> dir_;
   std::unique_ptr<Aggregator> aggregator_;
   std::vector<std::string> units_;
 };

@@ -2,15 +2,15 @@
 // stay where they were), units outside the tree roll up unassigned until
 // they join it, CSV imports report their bad rows, nodes are listed.
 
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/aggregation/aggregator.h"
 #include "services/aggregation/aggregator_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace aggregator_test {
@@ -25,7 +25,7 @@ TEST_F(AggregatorTest, AUnitMovingDepartmentKeepsEarlierYearsWhereTheyWere) {
   move.set_new_parent_code("D2");
   move.set_from_year(2024);
   absl::StatusOr<v1::MoveNodeResponse> moved = aggregator_->MoveNode(move);
-  ASSERT_TRUE(moved.ok()) << moved.status();
+  ASSERT_THAT(moved, IsOk());
   EXPECT_EQ(moved->contributions_moved(), 2);  // 2024 and 2025
 
   EXPECT_EQ(Rollup("D1", 2023).measures().funds().executed_fen(), 10'000'000);
@@ -49,7 +49,7 @@ TEST_F(AggregatorTest, AUnitMovingDepartmentKeepsEarlierYearsWhereTheyWere) {
   move.set_new_parent_code("D1");
   move.set_from_year(2025);
   moved = aggregator_->MoveNode(move);
-  ASSERT_TRUE(moved.ok()) << moved.status();
+  ASSERT_THAT(moved, IsOk());
   EXPECT_EQ(moved->contributions_moved(), 1);
   EXPECT_EQ(Rollup("D1", 2025).measures().funds().executed_fen(), 12'000'000);
   EXPECT_EQ(Rollup("D2", 2024).measures().funds().executed_fen(), 11'500'000);
@@ -60,13 +60,13 @@ TEST_F(AggregatorTest, MovingADepartmentCarriesItsUnits) {
   ApplyUnit(1, 2023, 1, F(20'000'000));
   v1::UpsertNodesRequest add;
   *add.add_nodes() = Node("G", v1::NODE_KIND_DEPARTMENT, kDistrict);
-  ASSERT_TRUE(aggregator_->UpsertNodes(add).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(add), IsOk());
   v1::MoveNodeRequest move;
   move.set_code("D1");
   move.set_new_parent_code("G");
   move.set_from_year(2023);
   absl::StatusOr<v1::MoveNodeResponse> moved = aggregator_->MoveNode(move);
-  ASSERT_TRUE(moved.ok()) << moved.status();
+  ASSERT_THAT(moved, IsOk());
   EXPECT_EQ(moved->contributions_moved(), 2);
   EXPECT_EQ(Rollup("G", 2023).measures().funds().executed_fen(), 30'000'000);
   EXPECT_EQ(Rollup(kDistrict, 2023).measures().funds().executed_fen(), 30'000'000);
@@ -105,7 +105,7 @@ TEST_F(AggregatorTest, AUnitOutsideTheTreeRollsUpUnassignedAndShowsInCoverage) {
   coverage_request.set_node_code(kDistrict);
   coverage_request.set_year(2023);
   absl::StatusOr<v1::CoverageResponse> coverage = aggregator_->Coverage(coverage_request);
-  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_THAT(coverage, IsOk());
   EXPECT_EQ(coverage->units_expected(), 4);
   EXPECT_EQ(coverage->units_filed(), 1);
   EXPECT_EQ(coverage->units_share_bp(), 2500);
@@ -120,13 +120,13 @@ TEST_F(AggregatorTest, AUnitOutsideTheTreeRollsUpUnassignedAndShowsInCoverage) {
   drill.set_node_code(kDistrict);
   drill.set_year(2023);
   absl::StatusOr<v1::DrilldownResponse> children = aggregator_->Drilldown(drill);
-  ASSERT_TRUE(children.ok()) << children.status();
+  ASSERT_THAT(children, IsOk());
   std::vector<std::string> codes;
   for (const v1::Rollup& r : children->children()) codes.push_back(r.node_code());
   EXPECT_THAT(codes, ElementsAre("D1", "D2", "unassigned-430602"));
   drill.set_node_code("unassigned-430602");
   children = aggregator_->Drilldown(drill);
-  ASSERT_TRUE(children.ok()) << children.status();
+  ASSERT_THAT(children, IsOk());
   ASSERT_EQ(children->children_size(), 1);
   EXPECT_EQ(children->children(0).node_code(), outsider);
   EXPECT_EQ(children->children(0).node_kind(), v1::NODE_KIND_UNIT);
@@ -145,7 +145,7 @@ TEST_F(AggregatorTest, AnUnassignedUnitJoinsTheTreeWithItsFigures) {
   const std::string csv = "code,name,kind,parent_code,division_code,valid_from_year\n" +
                           outsider + ",新单位,unit,D2,430602,2024\n";
   absl::StatusOr<v1::ImportOrgCsvResponse> imported = aggregator_->ImportOrgCsv(csv);
-  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_THAT(imported, IsOk());
   EXPECT_EQ(imported->units(), 1);
   EXPECT_EQ(imported->contributions_moved(), 1);
   EXPECT_EQ(Rollup("D2", 2024).measures().funds().executed_fen(), 8'000'000);
@@ -175,7 +175,7 @@ TEST_F(AggregatorTest, AnUnassignedNodeFindsItsDistrictWhenItArrives) {
 
   v1::UpsertNodesRequest add;
   *add.add_nodes() = Node("430603", v1::NODE_KIND_DISTRICT, "", "430603");
-  ASSERT_TRUE(aggregator_->UpsertNodes(add).ok());
+  ASSERT_THAT(aggregator_->UpsertNodes(add), IsOk());
   EXPECT_EQ(aggregator_->GetNode(get)->node().parent_code(), "430603");
   EXPECT_EQ(Rollup("430603", 2023).measures().funds().executed_fen(), 3'000'000);
   EXPECT_EQ(Rollup("430603", 2023).measures().units().unassigned(), 1);
@@ -207,14 +207,14 @@ TEST_F(AggregatorTest, ImportReportsEveryBadRowWithItsLine) {
 TEST_F(AggregatorTest, ListAndGetNodes) {
   v1::ListNodesRequest list;
   absl::StatusOr<v1::ListNodesResponse> roots = aggregator_->ListNodes(list);
-  ASSERT_TRUE(roots.ok());
+  ASSERT_THAT(roots, IsOk());
   ASSERT_EQ(roots->nodes_size(), 1);
   EXPECT_EQ(roots->nodes(0).code(), kDistrict);
   list.set_parent_code("D1");
   list.set_year(2023);
   std::vector<std::string> codes;
   absl::StatusOr<v1::ListNodesResponse> children = aggregator_->ListNodes(list);
-  ASSERT_TRUE(children.ok()) << children.status();
+  ASSERT_THAT(children, IsOk());
   for (const v1::OrgNode& n : children->nodes()) codes.push_back(n.code());
   EXPECT_THAT(codes, UnorderedElementsAre(units_[0], units_[1]));
   list.set_parent_code("nope");
@@ -222,7 +222,7 @@ TEST_F(AggregatorTest, ListAndGetNodes) {
   v1::GetNodeRequest get;
   get.set_code(kDistrict);
   absl::StatusOr<v1::GetNodeResponse> node = aggregator_->GetNode(get);
-  ASSERT_TRUE(node.ok());
+  ASSERT_THAT(node, IsOk());
   EXPECT_EQ(node->expected_units(), 4);
   get.set_code("nope");
   EXPECT_EQ(aggregator_->GetNode(get).status().code(), absl::StatusCode::kNotFound);

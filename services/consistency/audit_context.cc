@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/numeric/checked_math.h"
 
 namespace budgetperf {
 namespace audit_internal {
@@ -63,19 +64,11 @@ std::string SignedWan(int64_t fen) {
   return fen > 0 ? absl::StrCat("+", Wan(fen)) : Wan(fen);
 }
 
-std::optional<int64_t> Add(int64_t a, int64_t b) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
-  return sum;
-}
-
 std::optional<int64_t> MulDiv(int64_t a, int64_t b, int64_t c) {
   if (c <= 0) return std::nullopt;
-  const int128 num = static_cast<int128>(a) * b;
-  const int128 q = num >= 0 ? (2 * num + c) / (2 * static_cast<int128>(c))
-                            : -((-2 * num + c) / (2 * static_cast<int128>(c)));
-  if (q > INT64_MAX || q < INT64_MIN) return std::nullopt;
-  return static_cast<int64_t>(q);
+  const absl::StatusOr<int64_t> q = MulDivRoundHalfUp(a, b, c);
+  if (!q.ok()) return std::nullopt;
+  return *q;
 }
 
 int64_t CodePoints(absl::string_view text) {

@@ -114,10 +114,9 @@ class FindingSink {
 // changes: "+12.00万元", "-3.72万元".
 std::string SignedWan(int64_t fen);
 
-// a + b, or nullopt past int64.
-std::optional<int64_t> Add(int64_t a, int64_t b);
-
-// round_half_up(a × b ÷ c) for c > 0, or nullopt past int64.
+// round_half_up(a × b ÷ c) for c > 0 (MulDivRoundHalfUp of
+// common/numeric), or nullopt for c ≤ 0 or past int64. (Sums use
+// CheckedAdd.)
 std::optional<int64_t> MulDiv(int64_t a, int64_t b, int64_t c);
 
 // The number of code points of a UTF-8 text.

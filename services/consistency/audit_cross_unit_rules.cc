@@ -31,6 +31,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/numeric/checked_math.h"
 #include "services/consistency/audit_context.h"
 #include "services/consistency/check_context.h"
 
@@ -157,7 +158,7 @@ void Audit::CheckDepartmentProjects() {
             sum.reset();
             break;
           }
-          sum = Add(*sum, (a.*column.get)());
+          sum = CheckedAdd(*sum, (a.*column.get)());
           related.push_back(
               Elsewhere(part.unit->uscc, input_.year,
                         absl::StrCat("projects[", part.index,

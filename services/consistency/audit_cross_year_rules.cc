@@ -27,6 +27,7 @@
 #include "common/indicator/decimal.h"
 #include "common/indicator/indicator_value.h"
 #include "common/money/rate.h"
+#include "common/numeric/checked_math.h"
 #include "services/consistency/audit_context.h"
 #include "services/consistency/check_context.h"
 
@@ -92,7 +93,7 @@ std::map<std::string, int64_t> ByFunction(const v1::ExpenditureReport& report,
   std::map<std::string, int64_t> amounts;
   for (const v1::FunctionalSpending& f : report.by_function()) {
     const std::string key = FunctionKey(f);
-    std::optional<int64_t> sum = Add(amounts[key], f.amount_fen());
+    std::optional<int64_t> sum = CheckedAdd(amounts[key], f.amount_fen());
     if (!sum.has_value()) {
       *overflow = true;
       return {};
@@ -292,7 +293,7 @@ void Audit::CheckPriorYearColumns(const Unit& unit) {
           parts_sum.reset();
           break;
         }
-        parts_sum = Add(*parts_sum, *rows[part].difference);
+        parts_sum = CheckedAdd(*parts_sum, *rows[part].difference);
       }
       if (parts_sum.has_value() && *parts_sum == *row.difference) continue;
     }

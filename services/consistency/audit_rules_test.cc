@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/consistency/audit_rules_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace audit_test {
@@ -46,7 +47,7 @@ TEST_F(AuditRulesTest, ConfigDisablesRulesAndSetsSeverityPerRegion) {
       overrides { rule_id: "Y-02" enabled: false }
     }
   )pb");
-  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_THAT(config, IsOk());
   config_ = *config;
   const std::vector<v1::Finding> findings = Run();
   ASSERT_THAT(Keys(findings),
@@ -70,7 +71,7 @@ TEST_F(AuditRulesTest, ConfigSetsTheOutlierFactor) {
                               "basic_data.public_funds.total.final_fen")));
   absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromText(
       R"pb(overrides { rule_id: "U-03" tolerance_bp: 150000 })pb");
-  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_THAT(config, IsOk());
   config_ = *config;  // k = 15
   EXPECT_THAT(Run(), IsEmpty());
 }

@@ -15,10 +15,10 @@
 namespace budgetperf {
 namespace {
 
+using test_packages::CleanPackage;
+using test_packages::RuleIds;
+using test_packages::Seed;
 using ::testing::HasSubstr;
-using testing_packages::CleanPackage;
-using testing_packages::RuleIds;
-using testing_packages::Seed;
 
 ConsistencyConfig Load(const std::string& text) {
   absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromText(text);

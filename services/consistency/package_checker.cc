@@ -1,7 +1,5 @@
 #include "services/consistency/package_checker.h"
 
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <utility>
 
@@ -39,7 +37,7 @@ std::vector<v1::Finding> PackageChecker::Check(
 
 PackageChecker::RuleCache& PackageChecker::RuleCache::operator=(
     const RuleCache&) {
-  std::unique_lock<std::shared_mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   tables_.clear();
   return *this;
 }
@@ -48,13 +46,13 @@ std::shared_ptr<const consistency_internal::RuleTable>
 PackageChecker::RuleCache::Get(const ConsistencyConfig& config,
                                const std::string& division_code) {
   {
-    std::shared_lock<std::shared_mutex> lock(mu_);
+    absl::ReaderMutexLock lock(&mu_);
     auto it = tables_.find(division_code);
     if (it != tables_.end()) return it->second;
   }
   auto table = std::make_shared<const consistency_internal::RuleTable>(
       consistency_internal::ResolvePackageRules(config, division_code));
-  std::unique_lock<std::shared_mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (tables_.size() < kMaxEntries) tables_.emplace(division_code, table);
   return table;
 }

@@ -26,12 +26,13 @@
 //     expected and the difference, in 万元 / % / 分 as on the forms.
 
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "budgetperf/v1/consistency.pb.h"
 #include "budgetperf/v1/evaluation_package.pb.h"
 #include "services/consistency/check_context.h"
@@ -77,10 +78,10 @@ class PackageChecker {
     // Division codes are a few thousand at most; beyond this many the rules
     // are resolved per Check rather than kept.
     static constexpr size_t kMaxEntries = 8192;
-    std::shared_mutex mu_;
+    absl::Mutex mu_;
     absl::flat_hash_map<std::string,
                         std::shared_ptr<const consistency_internal::RuleTable>>
-        tables_;  // guarded by mu_
+        tables_ ABSL_GUARDED_BY(mu_);
   };
 
   ConsistencyConfig config_;

@@ -19,12 +19,12 @@
 namespace budgetperf {
 namespace {
 
+using test_packages::CleanPackage;
+using test_packages::Keys;
+using test_packages::Seed;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing_packages::CleanPackage;
-using testing_packages::Keys;
-using testing_packages::Seed;
 
 // One pinned finding.
 struct Pinned {

@@ -23,11 +23,11 @@ namespace budgetperf {
 namespace rules_test {
 namespace {
 
+using test_packages::CleanPackage;
+using test_packages::Keys;
+using test_packages::RuleIds;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-using testing_packages::CleanPackage;
-using testing_packages::Keys;
-using testing_packages::RuleIds;
 
 // Every fire case, in catalogue order of the families.
 std::vector<FireCase> FireCases() {

@@ -18,8 +18,8 @@
 namespace budgetperf {
 namespace rules_test {
 
-using testing_packages::SetRate;
-using testing_packages::Wan;
+using test_packages::SetRate;
+using test_packages::Wan;
 using Mutation = std::function<void(v1::EvaluationPackage*)>;
 
 // --- Navigation in the clean package -----------------------------------------

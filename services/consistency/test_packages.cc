@@ -8,7 +8,7 @@
 #include "common/package/package_json.h"
 
 namespace budgetperf {
-namespace testing_packages {
+namespace test_packages {
 
 const v1::EvaluationPackage& Seed() {
   static const v1::EvaluationPackage* const seed = [] {
@@ -119,5 +119,5 @@ std::vector<std::string> RuleIds(const std::vector<v1::Finding>& findings) {
   return ids;
 }
 
-}  // namespace testing_packages
+}  // namespace test_packages
 }  // namespace budgetperf

@@ -12,7 +12,7 @@
 #include "budgetperf/v1/evaluation_package.pb.h"
 
 namespace budgetperf {
-namespace testing_packages {
+namespace test_packages {
 
 // 万元 with two decimals written as an integer of hundredths → fen:
 // Wan(13652) = 136.52万元 = 136'520'000 fen.
@@ -36,7 +36,7 @@ std::vector<std::string> Keys(const std::vector<v1::Finding>& findings);
 // The rule ids of `findings`, in order.
 std::vector<std::string> RuleIds(const std::vector<v1::Finding>& findings);
 
-}  // namespace testing_packages
+}  // namespace test_packages
 }  // namespace budgetperf
 
 #endif  // BUDGETPERF_SERVICES_CONSISTENCY_TEST_PACKAGES_H_

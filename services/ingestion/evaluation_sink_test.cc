@@ -53,7 +53,8 @@ void ExpectAppliedExceptVersionZero(
   ASSERT_EQ(results.size(), 3u);
   ASSERT_THAT(results[0], IsOk());
   EXPECT_EQ(results[0]->applied_version(), 1);
-  EXPECT_TRUE(absl::IsInvalidArgument(results[1].status())) << results[1].status();
+  EXPECT_THAT(results[1].status(), StatusIs(absl::StatusCode::kInvalidArgument))
+      << results[1].status();
   ASSERT_THAT(results[2], IsOk());
   EXPECT_EQ(results[2]->applied_version(), 3);
 }

@@ -11,14 +11,15 @@
 #include <vector>
 
 #include "budgetperf/v1/ingestion.grpc.pb.h"
+#include "common/server/grpc_status.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/consistency/consistency_config.h"
 #include "services/consistency/rule_catalogue.h"
 #include "services/ingestion/test_packages.h"
-#include "common/server/grpc_status.h"
 #include "services/ingestion/validation_errors.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
@@ -26,8 +27,8 @@ namespace budgetperf {
 namespace ingestion {
 namespace {
 
-using testing::PackageForUnit;
-using testing::SeedPackage;
+using test_packages::PackageForUnit;
+using test_packages::SeedPackage;
 
 // T1-04 (附件1 项目支出 ≠ its lines) blocks in 岳阳市 (4306) only.
 constexpr char kBlockT104In4306[] = R"pb(
@@ -40,10 +41,10 @@ constexpr char kBlockT104In4306[] = R"pb(
 class IngestionServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<budgetperf::testing::TempDir> dir =
-        budgetperf::testing::TempDir::Create("ingestion-server");
-    ASSERT_TRUE(dir.ok()) << dir.status();
-    dir_ = std::make_unique<budgetperf::testing::TempDir>(*std::move(dir));
+    absl::StatusOr<budgetperf::testutil::TempDir> dir =
+        budgetperf::testutil::TempDir::Create("ingestion-server");
+    ASSERT_THAT(dir, IsOk());
+    dir_ = std::make_unique<budgetperf::testutil::TempDir>(*std::move(dir));
     Restart(kBlockT104In4306);
   }
 
@@ -52,7 +53,7 @@ class IngestionServerTest : public ::testing::Test {
     stub_.reset();
     server_.reset();
     absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromText(config_text);
-    ASSERT_TRUE(config.ok()) << config.status();
+    ASSERT_THAT(config, IsOk());
 
     IngestionServer::Options options;
     options.data_dir = dir_->Join("data");
@@ -61,7 +62,7 @@ class IngestionServerTest : public ::testing::Test {
     options.consistency = *std::move(config);
     absl::StatusOr<std::unique_ptr<IngestionServer>> server =
         IngestionServer::Start(std::move(options));
-    ASSERT_TRUE(server.ok()) << server.status();
+    ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     stub_ = v1::IngestionService::NewStub(
         grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
@@ -72,7 +73,7 @@ class IngestionServerTest : public ::testing::Test {
     if (server_ != nullptr) server_->Shutdown(std::chrono::milliseconds(0));
   }
 
-  std::unique_ptr<budgetperf::testing::TempDir> dir_;
+  std::unique_ptr<budgetperf::testutil::TempDir> dir_;
   std::unique_ptr<IngestionServer> server_;
   std::unique_ptr<v1::IngestionService::Stub> stub_;
 };
@@ -104,7 +105,7 @@ TEST_F(IngestionServerTest, SubmitStreamCountsFindingsAndBlockedPackages) {
   }
   writer->WritesDone();
   grpc::Status status = writer->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
 
   EXPECT_EQ(response.accepted(), 2);
   EXPECT_EQ(response.with_errors(), 1);
@@ -202,7 +203,7 @@ Listed List(v1::IngestionService::Stub* stub, const v1::ListEvaluationsRequest& 
     }
   }
   grpc::Status status = reader->Finish();
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(status, IsOk());
   return listed;
 }
 
@@ -225,7 +226,7 @@ TEST_F(IngestionServerTest, BatchedListingsListTheSameEvaluationsInTheSameOrder)
     grpc::ClientContext context;
     v1::SubmitResponse response;
     grpc::Status status = stub_->Submit(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
   }
 
   struct Filter {

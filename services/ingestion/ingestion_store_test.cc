@@ -8,16 +8,18 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "services/ingestion/test_packages.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
 namespace ingestion {
 namespace {
 
+using test_packages::PackageForUnit;
+using test_packages::TestUscc;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using testing::PackageForUnit;
-using testing::TestUscc;
+using ::testing::Not;
 
 // Counts the records of one column family, straight from RocksDB.
 int CountRecords(const IngestionStore& store, ColumnFamily cf) {
@@ -41,10 +43,10 @@ NewVersion MakeVersion(int unit, int32_t year, int32_t version,
 class IngestionStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<budgetperf::testing::TempDir> dir =
-        budgetperf::testing::TempDir::Create("store");
-    ASSERT_TRUE(dir.ok()) << dir.status();
-    dir_ = std::make_unique<budgetperf::testing::TempDir>(*std::move(dir));
+    absl::StatusOr<budgetperf::testutil::TempDir> dir =
+        budgetperf::testutil::TempDir::Create("store");
+    ASSERT_THAT(dir, IsOk());
+    dir_ = std::make_unique<budgetperf::testutil::TempDir>(*std::move(dir));
     Reopen();
   }
 
@@ -53,11 +55,11 @@ class IngestionStoreTest : public ::testing::Test {
     IngestionStore::Options options;
     options.path = dir_->Join("db");
     absl::StatusOr<std::unique_ptr<IngestionStore>> store = IngestionStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
   }
 
-  std::unique_ptr<budgetperf::testing::TempDir> dir_;
+  std::unique_ptr<budgetperf::testutil::TempDir> dir_;
   std::unique_ptr<IngestionStore> store_;
 };
 
@@ -122,7 +124,7 @@ TEST_F(IngestionStoreTest, CommitWritesEveryRecordInOneBatch) {
   record.set_year(2023);
   record.set_version(1);
   record.set_kind(OUTBOX_SCORE);
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
 
   EXPECT_EQ(CountRecords(*store_, ColumnFamily::kEvaluations), 1);
   EXPECT_EQ(CountRecords(*store_, ColumnFamily::kLatest), 1);
@@ -131,31 +133,33 @@ TEST_F(IngestionStoreTest, CommitWritesEveryRecordInOneBatch) {
   EXPECT_EQ(CountRecords(*store_, ColumnFamily::kOutbox), 1);
 
   absl::StatusOr<v1::StoredEvaluation> stored = store_->GetEvaluation(TestUscc(1), 2023, 1);
-  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->package().unit().name(), "测试单位1");
   absl::StatusOr<std::optional<LatestVersionRecord>> latest =
       store_->GetLatest(TestUscc(1), 2023);
-  ASSERT_TRUE(latest.ok() && latest->has_value());
+  ASSERT_THAT(latest, IsOk());
+  ASSERT_TRUE(latest->has_value());
   EXPECT_EQ((*latest)->version(), 1);
   EXPECT_EQ((*latest)->division_code(), "430602");
   absl::StatusOr<std::optional<IdempotencyRecord>> idem = store_->GetIdempotency("key-1");
-  ASSERT_TRUE(idem.ok() && idem->has_value());
+  ASSERT_THAT(idem, IsOk());
+  ASSERT_TRUE(idem->has_value());
   EXPECT_EQ((*idem)->package_sha256(), "abc");
 }
 
 TEST_F(IngestionStoreTest, DeferredSyncWritesAreStoredAndSyncedOnRequest) {
   // Nothing deferred yet: a no-op.
-  ASSERT_TRUE(store_->SyncDeferred().ok());
+  ASSERT_THAT(store_->SyncDeferred(), IsOk());
   NewVersion v = MakeVersion(1, 2023, 1);
   v.defer_sync = true;
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1)).ok());
-  EXPECT_TRUE(store_->GetEvaluation(TestUscc(1), 2023, 1).ok());
-  ASSERT_TRUE(store_->SyncDeferred().ok());
-  ASSERT_TRUE(store_->SyncDeferred().ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(2, 2023, 1)), IsOk());
+  EXPECT_THAT(store_->GetEvaluation(TestUscc(1), 2023, 1), IsOk());
+  ASSERT_THAT(store_->SyncDeferred(), IsOk());
+  ASSERT_THAT(store_->SyncDeferred(), IsOk());
   Reopen();
-  EXPECT_TRUE(store_->GetEvaluation(TestUscc(1), 2023, 1).ok());
-  EXPECT_TRUE(store_->GetEvaluation(TestUscc(2), 2023, 1).ok());
+  EXPECT_THAT(store_->GetEvaluation(TestUscc(1), 2023, 1), IsOk());
+  EXPECT_THAT(store_->GetEvaluation(TestUscc(2), 2023, 1), IsOk());
 }
 
 TEST_F(IngestionStoreTest, RefusedCommitWritesNothing) {
@@ -163,7 +167,7 @@ TEST_F(IngestionStoreTest, RefusedCommitWritesNothing) {
   v.evaluation.mutable_package()->mutable_unit()->set_uscc("SHORT");
   v.idempotency_key = "key-1";
   v.outbox.emplace_back();
-  EXPECT_TRUE(absl::IsInvalidArgument(store_->CommitNewVersion(v)));
+  EXPECT_THAT(store_->CommitNewVersion(v), StatusIs(absl::StatusCode::kInvalidArgument));
   for (ColumnFamily cf : {ColumnFamily::kEvaluations, ColumnFamily::kLatest, ColumnFamily::kByYear,
                           ColumnFamily::kIdempotency, ColumnFamily::kOutbox}) {
     EXPECT_EQ(CountRecords(*store_, cf), 0) << static_cast<int>(cf);
@@ -172,37 +176,38 @@ TEST_F(IngestionStoreTest, RefusedCommitWritesNothing) {
 
 TEST_F(IngestionStoreTest, ListVersionsIsAPrefixScanOfOneUnitAndYear) {
   for (int version = 1; version <= 3; ++version) {
-    ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, version)).ok());
+    ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2023, version)), IsOk());
   }
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2024, 1)).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1)).ok());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2024, 1)), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(2, 2023, 1)), IsOk());
 
   absl::StatusOr<std::vector<v1::StoredEvaluation>> versions =
       store_->ListVersions(TestUscc(1), 2023);
-  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_THAT(versions, IsOk());
   std::vector<int> numbers;
   for (const auto& e : *versions) numbers.push_back(e.version());
   EXPECT_THAT(numbers, ElementsAre(1, 2, 3));
 
   absl::StatusOr<std::vector<v1::StoredEvaluation>> none = store_->ListVersions(TestUscc(3), 2023);
-  ASSERT_TRUE(none.ok());
+  ASSERT_THAT(none, IsOk());
   EXPECT_THAT(*none, IsEmpty());
-  EXPECT_TRUE(absl::IsNotFound(store_->GetEvaluation(TestUscc(1), 2023, 4).status()));
+  EXPECT_THAT(store_->GetEvaluation(TestUscc(1), 2023, 4).status(),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(IngestionStoreTest, GetEvaluationBytesReadsManyInTheOrderAsked) {
   for (int version = 1; version <= 2; ++version) {
-    ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, version)).ok());
+    ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2023, version)), IsOk());
   }
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1)).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(3, 2024, 1)).ok());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(2, 2023, 1)), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(3, 2024, 1)), IsOk());
 
   // Not in key order, and one version twice: each answer in its place.
   const std::string u1 = TestUscc(1), u2 = TestUscc(2), u3 = TestUscc(3);
   const std::vector<EvaluationId> ids = {
       {u3, 2024, 1}, {u1, 2023, 2}, {u2, 2023, 1}, {u1, 2023, 1}, {u3, 2024, 1}};
   absl::StatusOr<std::vector<std::string>> bytes = store_->GetEvaluationBytes(ids);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  ASSERT_THAT(bytes, IsOk());
   ASSERT_EQ(bytes->size(), ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     v1::StoredEvaluation parsed;
@@ -213,26 +218,26 @@ TEST_F(IngestionStoreTest, GetEvaluationBytesReadsManyInTheOrderAsked) {
     // The very bytes a single read parses.
     absl::StatusOr<v1::StoredEvaluation> one =
         store_->GetEvaluation(ids[i].uscc, ids[i].year, ids[i].version);
-    ASSERT_TRUE(one.ok()) << one.status();
+    ASSERT_THAT(one, IsOk());
     EXPECT_EQ(one->SerializeAsString(), parsed.SerializeAsString()) << i;
   }
 
   absl::StatusOr<std::vector<std::string>> none = store_->GetEvaluationBytes({});
-  ASSERT_TRUE(none.ok()) << none.status();
+  ASSERT_THAT(none, IsOk());
   EXPECT_THAT(*none, IsEmpty());
 
   // One missing version fails the whole read, naming it.
   const std::vector<EvaluationId> missing = {{u1, 2023, 1}, {u2, 2023, 2}};
   absl::StatusOr<std::vector<std::string>> failed = store_->GetEvaluationBytes(missing);
-  EXPECT_TRUE(absl::IsNotFound(failed.status())) << failed.status();
+  EXPECT_THAT(failed.status(), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(std::string(failed.status().message()), ::testing::HasSubstr(u2));
 }
 
 TEST_F(IngestionStoreTest, YearIndexScansByYearAndDivision) {
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2023, 1, "430603")).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(3, 2023, 1, "440100")).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(4, 2024, 1, "430602")).ok());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(2, 2023, 1, "430603")), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(3, 2023, 1, "440100")), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(4, 2024, 1, "430602")), IsOk());
 
   auto scan = [&](int32_t year, const std::string& prefix) {
     std::vector<std::string> units;
@@ -240,7 +245,7 @@ TEST_F(IngestionStoreTest, YearIndexScansByYearAndDivision) {
       units.push_back(e.uscc);
       return true;
     });
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_THAT(s, IsOk());
     return units;
   };
   EXPECT_THAT(scan(2023, ""), ElementsAre(TestUscc(1), TestUscc(2), TestUscc(3)));
@@ -251,23 +256,22 @@ TEST_F(IngestionStoreTest, YearIndexScansByYearAndDivision) {
 }
 
 TEST_F(IngestionStoreTest, MovingDivisionMovesTheIndexEntry) {
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")).ok());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2023, 1, "430602")), IsOk());
   NewVersion second = MakeVersion(1, 2023, 2, "430603");
   absl::StatusOr<std::optional<LatestVersionRecord>> latest =
       store_->GetLatest(TestUscc(1), 2023);
-  ASSERT_TRUE(latest.ok());
+  ASSERT_THAT(latest, IsOk());
   second.previous = **latest;
-  ASSERT_TRUE(store_->CommitNewVersion(second).ok());
+  ASSERT_THAT(store_->CommitNewVersion(second), IsOk());
 
   std::vector<std::string> divisions;
-  ASSERT_TRUE(store_
-                  ->ScanYearIndex(2023, "",
-                                  [&](const YearIndexEntry& e) {
-                                    divisions.push_back(e.division_code);
-                                    EXPECT_EQ(e.record.latest_version(), 2);
-                                    return true;
-                                  })
-                  .ok());
+  ASSERT_THAT(store_->ScanYearIndex(2023, "",
+                                    [&](const YearIndexEntry& e) {
+                                      divisions.push_back(e.division_code);
+                                      EXPECT_EQ(e.record.latest_version(), 2);
+                                      return true;
+                                    }),
+              IsOk());
   EXPECT_THAT(divisions, ElementsAre("430603"));
 }
 
@@ -275,14 +279,14 @@ TEST_F(IngestionStoreTest, EverythingSurvivesReopening) {
   NewVersion v = MakeVersion(1, 2023, 1);
   v.outbox.emplace_back().set_uscc(TestUscc(1));
   v.outbox.emplace_back().set_uscc(TestUscc(1));
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
   Reopen();
-  EXPECT_TRUE(store_->GetEvaluation(TestUscc(1), 2023, 1).ok());
+  EXPECT_THAT(store_->GetEvaluation(TestUscc(1), 2023, 1), IsOk());
 
   // Sequence numbers continue after the records left in the outbox.
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
   absl::StatusOr<std::vector<OutboxEntry>> outbox = store_->ListOutbox(10);
-  ASSERT_TRUE(outbox.ok());
+  ASSERT_THAT(outbox, IsOk());
   std::vector<uint64_t> seqs;
   for (const OutboxEntry& e : *outbox) seqs.push_back(e.seq);
   EXPECT_THAT(seqs, ElementsAre(1, 2, 3, 4));
@@ -292,19 +296,19 @@ TEST_F(IngestionStoreTest, CompleteOutboxUpdatesAndRemovesTogether) {
   NewVersion v = MakeVersion(1, 2023, 1);
   v.evaluation.set_status(v1::SCORING_PENDING);
   v.outbox.emplace_back().set_uscc(TestUscc(1));
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
   absl::StatusOr<std::vector<OutboxEntry>> outbox = store_->ListOutbox(10);
-  ASSERT_TRUE(outbox.ok());
+  ASSERT_THAT(outbox, IsOk());
   ASSERT_EQ(outbox->size(), 1u);
 
   OutboxRecord retry = (*outbox)[0].record;
   retry.set_attempts(3);
-  ASSERT_TRUE(store_->UpdateOutbox((*outbox)[0].seq, retry).ok());
+  ASSERT_THAT(store_->UpdateOutbox((*outbox)[0].seq, retry), IsOk());
   EXPECT_EQ(store_->ListOutbox(10)->at(0).record.attempts(), 3);
 
   v1::StoredEvaluation scored = v.evaluation;
   scored.set_status(v1::SCORED);
-  ASSERT_TRUE(store_->CompleteOutbox((*outbox)[0].seq, &scored).ok());
+  ASSERT_THAT(store_->CompleteOutbox((*outbox)[0].seq, &scored), IsOk());
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
   EXPECT_EQ(store_->GetEvaluation(TestUscc(1), 2023, 1)->status(), v1::SCORED);
 }
@@ -312,16 +316,15 @@ TEST_F(IngestionStoreTest, CompleteOutboxUpdatesAndRemovesTogether) {
 TEST_F(IngestionStoreTest, CompleteOutboxAppendsFollowUpWorkInTheSameBatch) {
   NewVersion v = MakeVersion(1, 2023, 1);
   v.outbox.push_back(MakeOutboxRecord(TestUscc(1), 2023, 1, OUTBOX_SCORE, 1000));
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
   const uint64_t seq = store_->ListOutbox(10)->at(0).seq;
 
   v1::StoredEvaluation scored = v.evaluation;
   scored.set_status(v1::SCORED);
-  ASSERT_TRUE(store_
-                  ->CompleteOutbox(seq, &scored,
-                                   {MakeOutboxRecord(TestUscc(1), 2023, 1,
-                                                     OUTBOX_DELIVER_AGGREGATION, 2000)})
-                  .ok());
+  ASSERT_THAT(
+      store_->CompleteOutbox(
+          seq, &scored, {MakeOutboxRecord(TestUscc(1), 2023, 1, OUTBOX_DELIVER_AGGREGATION, 2000)}),
+      IsOk());
   std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_GT(outbox[0].seq, seq);
@@ -333,14 +336,14 @@ TEST_F(IngestionStoreTest, CompleteOutboxAppendsFollowUpWorkInTheSameBatch) {
 }
 
 TEST_F(IngestionStoreTest, GetEvaluationsReadsManyAndMarksTheMissing) {
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 1)).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(1, 2023, 2)).ok());
-  ASSERT_TRUE(store_->CommitNewVersion(MakeVersion(2, 2024, 1)).ok());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2023, 1)), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(1, 2023, 2)), IsOk());
+  ASSERT_THAT(store_->CommitNewVersion(MakeVersion(2, 2024, 1)), IsOk());
   const std::string u1 = TestUscc(1), u2 = TestUscc(2);
   const std::vector<EvaluationId> ids = {{u2, 2024, 1}, {u1, 2023, 3}, {u1, 2023, 1}};
   google::protobuf::Arena arena;
   absl::StatusOr<std::vector<v1::StoredEvaluation*>> read = store_->GetEvaluations(ids, &arena);
-  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_THAT(read, IsOk());
   ASSERT_EQ(read->size(), 3u);
   ASSERT_NE((*read)[0], nullptr);
   EXPECT_EQ((*read)[0]->GetArena(), &arena);
@@ -359,12 +362,12 @@ TEST_F(IngestionStoreTest, CompleteOutboxBatchRemovesExactlyTheGivenRecords) {
     v.outbox.push_back(
         MakeOutboxRecord(TestUscc(1), 2023, 1, OUTBOX_DELIVER_AGGREGATION, 1000 + i));
   }
-  ASSERT_TRUE(store_->CommitNewVersion(v).ok());
+  ASSERT_THAT(store_->CommitNewVersion(v), IsOk());
   std::vector<OutboxEntry> outbox = *store_->ListOutbox(10);
   ASSERT_EQ(outbox.size(), 4u);
   const std::vector<uint64_t> done = {outbox[0].seq, outbox[2].seq, outbox[3].seq};
-  ASSERT_TRUE(store_->CompleteOutboxBatch(done).ok());
-  ASSERT_TRUE(store_->CompleteOutboxBatch({}).ok());
+  ASSERT_THAT(store_->CompleteOutboxBatch(done), IsOk());
+  ASSERT_THAT(store_->CompleteOutboxBatch({}), IsOk());
   std::vector<OutboxEntry> left = *store_->ListOutbox(10);
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].seq, outbox[1].seq);
@@ -375,7 +378,7 @@ TEST_F(IngestionStoreTest, SecondOpenOfTheSameFolderFails) {
   IngestionStore::Options options;
   options.path = dir_->Join("db");
   absl::StatusOr<std::unique_ptr<IngestionStore>> second = IngestionStore::Open(options);
-  EXPECT_FALSE(second.ok());
+  EXPECT_THAT(second, Not(IsOk()));
   EXPECT_THAT(std::string(second.status().message()), ::testing::HasSubstr(options.path));
 }
 

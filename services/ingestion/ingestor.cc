@@ -368,16 +368,16 @@ absl::StatusOr<v1::SubmitResponse> Ingestor::Submit(const v1::SubmitRequest& req
 
   const std::string& uscc = filed.unit().uscc();
   const int32_t year = filed.year();
-  std::unique_lock<std::mutex> key_lock;
+  absl::MutexLockMaybe key_lock(
+      key.empty() ? nullptr : &key_locks_[std::hash<std::string>()(key) % kStripes]);
   if (!key.empty()) {
-    key_lock = std::unique_lock<std::mutex>(key_locks_[std::hash<std::string>()(key) % kStripes]);
     // A concurrent Submit with the same key may have stored while this one
     // was scoring.
     ASSIGN_OR_RETURN(std::optional<v1::SubmitResponse> replay, Replay(key, sha256));
     if (replay.has_value()) return *std::move(replay);
   }
-  std::lock_guard<std::mutex> unit_lock(
-      unit_locks_[std::hash<std::string>()(store_keys::UnitYearKey(uscc, year)) % kStripes]);
+  absl::MutexLock unit_lock(
+      &unit_locks_[std::hash<std::string>()(store_keys::UnitYearKey(uscc, year)) % kStripes]);
 
   ASSIGN_OR_RETURN(std::optional<LatestVersionRecord> latest, store_->GetLatest(uscc, year));
   const int32_t version = latest.has_value() ? latest->version() + 1 : 1;

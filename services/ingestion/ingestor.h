@@ -23,13 +23,13 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "budgetperf/v1/ingestion.pb.h"
 #include "services/consistency/consistency_config.h"
@@ -173,8 +173,8 @@ class Ingestor {
   PackageValidator validator_;
   const PackageChecker checker_;
   // Lock order: an idempotency-key stripe, then a unit stripe.
-  std::array<std::mutex, kStripes> key_locks_;
-  std::array<std::mutex, kStripes> unit_locks_;
+  std::array<absl::Mutex, kStripes> key_locks_;
+  std::array<absl::Mutex, kStripes> unit_locks_;
 };
 
 }  // namespace ingestion

@@ -4,12 +4,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "common/server/grpc_status.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -19,11 +19,12 @@
 #include "services/consistency/rule_catalogue.h"
 #include "services/ingestion/evaluation_sink.h"
 #include "services/ingestion/evaluation_status.h"
+#include "services/ingestion/ingestor_test_fixture.h"
 #include "services/ingestion/outbox_dispatcher.h"
 #include "services/ingestion/package_validator.h"
 #include "services/ingestion/test_packages.h"
 #include "services/ingestion/validation_errors.h"
-#include "services/ingestion/ingestor_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
@@ -37,7 +38,7 @@ using google::protobuf::util::MessageDifferencer;
 TEST_F(IngestorTest, SubmitStoresTheSeedScoredAndReadsItBack) {
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->uscc(), "12430602MB1C04587D");
   EXPECT_EQ(response->year(), 2023);
   EXPECT_EQ(response->version(), 1);
@@ -50,7 +51,7 @@ TEST_F(IngestorTest, SubmitStoresTheSeedScoredAndReadsItBack) {
   EXPECT_FALSE(response->replayed());
 
   absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
-  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_THAT(got, IsOk());
   EXPECT_EQ(got->latest_version(), 1);
   EXPECT_EQ(got->evaluation().scoring_status(), v1::SCORED);
   EXPECT_EQ(got->evaluation().scorecard().summary().profile(), "fake");
@@ -63,12 +64,12 @@ TEST_F(IngestorTest, SubmitStoresTheSeedScoredAndReadsItBack) {
 
 TEST_F(IngestorTest, ResubmittingMakesTheNextVersionAndKeepsHistory) {
   const v1::EvaluationPackage seed = SeedPackage();
-  ASSERT_TRUE(Submit(seed).ok());
+  ASSERT_THAT(Submit(seed), IsOk());
   v1::EvaluationPackage corrected = seed;
   corrected.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(
       40'000'000);
   absl::StatusOr<v1::SubmitResponse> second = Submit(corrected);
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(second->version(), 2);
   EXPECT_THAT(Versions(seed.unit().uscc(), 2023), ElementsAre(1, 2));
 
@@ -88,17 +89,17 @@ TEST_F(IngestorTest, ResubmittingMakesTheNextVersionAndKeepsHistory) {
                 .total()
                 .final_fen(),
             136'520'000);
-  EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2023, 3).status()));
-  EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2022).status()));
+  EXPECT_THAT(Get(seed.unit().uscc(), 2023, 3).status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Get(seed.unit().uscc(), 2022).status(), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(IngestorTest, IdempotentRetryReturnsTheFirstAnswerAndStoresNothing) {
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> first = Submit(seed, "retry-me");
-  ASSERT_TRUE(first.ok());
+  ASSERT_THAT(first, IsOk());
   now_ += 5000;
   absl::StatusOr<v1::SubmitResponse> again = Submit(seed, "retry-me");
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_TRUE(again->replayed());
   EXPECT_EQ(again->version(), 1);
   EXPECT_EQ(again->submitted_at_unix_ms(), first->submitted_at_unix_ms());
@@ -108,7 +109,7 @@ TEST_F(IngestorTest, IdempotentRetryReturnsTheFirstAnswerAndStoresNothing) {
   v1::EvaluationPackage other = seed;
   other.mutable_unit()->set_name("另一个名字");
   absl::StatusOr<v1::SubmitResponse> conflict = Submit(other, "retry-me");
-  EXPECT_TRUE(absl::IsAlreadyExists(conflict.status())) << conflict.status();
+  EXPECT_THAT(conflict.status(), StatusIs(absl::StatusCode::kAlreadyExists));
   EXPECT_THAT(Versions(seed.unit().uscc(), 2023), ElementsAre(1));
 
   // Without a key, the same package is a new filing.
@@ -121,7 +122,7 @@ TEST_F(IngestorTest, RejectedPackageListsEveryViolationAndStoresNothing) {
   bad.set_year(1999);
   bad.mutable_overall()->mutable_funds()->mutable_amounts()->set_executed_fen(-1);
   absl::StatusOr<v1::SubmitResponse> response = Submit(bad, "key-of-a-bad-package");
-  ASSERT_TRUE(absl::IsInvalidArgument(response.status())) << response.status();
+  ASSERT_THAT(response.status(), StatusIs(absl::StatusCode::kInvalidArgument));
   std::optional<v1::ValidationErrors> errors = GetValidationErrors(response.status());
   ASSERT_TRUE(errors.has_value());
   std::vector<std::string> paths;
@@ -137,20 +138,20 @@ TEST_F(IngestorTest, RejectedPackageListsEveryViolationAndStoresNothing) {
 
 TEST_F(IngestorTest, OversizeIdempotencyKeyIsAViolation) {
   absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage(), std::string(200, 'k'));
-  ASSERT_TRUE(absl::IsInvalidArgument(response.status()));
+  ASSERT_THAT(response.status(), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(GetValidationErrors(response.status())->violations(0).field_path(), "idempotency_key");
 }
 
 TEST_F(IngestorTest, ReadsCheckTheirArguments) {
   absl::StatusOr<v1::GetEvaluationResponse> got = Get("not-a-uscc", 1900);
-  ASSERT_TRUE(absl::IsInvalidArgument(got.status()));
+  ASSERT_THAT(got.status(), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(GetValidationErrors(got.status())->violations(), SizeIs(2));
 }
 
 TEST_F(IngestorTest, RefusedByScoringIsStoredAsFailedAndNotRetried) {
   scorer_.Fail(absl::InvalidArgumentError("unknown profile"));
   absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
-  ASSERT_TRUE(response.ok());
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->scoring_status(), v1::SCORING_FAILED);
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
   EXPECT_EQ(Get(SeedPackage().unit().uscc(), 2023)->evaluation().scoring_error(),
@@ -160,7 +161,7 @@ TEST_F(IngestorTest, RefusedByScoringIsStoredAsFailedAndNotRetried) {
 TEST_F(IngestorTest, WithoutScorerEverythingIsPending) {
   MakeIngestor(nullptr);
   absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
-  ASSERT_TRUE(response.ok());
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->status(), v1::SCORING_PENDING);
   EXPECT_THAT(*store_->ListOutbox(10), SizeIs(1));
 }
@@ -174,7 +175,7 @@ TEST_F(IngestorTest, WarningsComeBackAndAreStored) {
       ->mutable_actual()
       ->set_text("≥≤95%");
   absl::StatusOr<v1::SubmitResponse> response = Submit(package);
-  ASSERT_TRUE(response.ok());
+  ASSERT_THAT(response, IsOk());
   ASSERT_THAT(response->warnings(), SizeIs(1));
   EXPECT_EQ(response->warnings(0).field_path(),
             "overall.indicators[0].level2[0].indicators[0].actual");
@@ -185,14 +186,14 @@ TEST_F(IngestorTest, ConcurrentSubmitsOfOneUnitGetDistinctConsecutiveVersions) {
   constexpr int kThreads = 8;
   constexpr int kEach = 5;
   std::vector<std::thread> threads;
-  std::mutex mu;
+  absl::Mutex mu;
   std::vector<int> versions;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kEach; ++i) {
         absl::StatusOr<v1::SubmitResponse> r = Submit(SeedPackage());
-        ASSERT_TRUE(r.ok()) << r.status();
-        std::lock_guard<std::mutex> lock(mu);
+        ASSERT_THAT(r, IsOk());
+        absl::MutexLock lock(&mu);
         versions.push_back(r->version());
       }
     });
@@ -211,7 +212,7 @@ TEST_F(IngestorTest, ConcurrentRetriesWithOneKeyStoreOneVersion) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       absl::StatusOr<v1::SubmitResponse> r = Submit(SeedPackage(), "same-key");
-      ASSERT_TRUE(r.ok()) << r.status();
+      ASSERT_THAT(r, IsOk());
       EXPECT_EQ(r->version(), 1);
       if (r->replayed()) ++replayed;
     });
@@ -224,13 +225,13 @@ TEST_F(IngestorTest, ConcurrentRetriesWithOneKeyStoreOneVersion) {
 TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
   v1::EvaluationPackage a = PackageForUnit(1, "430602");
   a.mutable_unit()->set_supervising_department("岳阳楼区住房保障局");
-  ASSERT_TRUE(Submit(a).ok());
-  ASSERT_TRUE(Submit(a).ok());  // version 2: listed once, as its latest
-  ASSERT_TRUE(Submit(PackageForUnit(2, "430603")).ok());
-  ASSERT_TRUE(Submit(PackageForUnit(3, "440100")).ok());
+  ASSERT_THAT(Submit(a), IsOk());
+  ASSERT_THAT(Submit(a), IsOk());  // version 2: listed once, as its latest
+  ASSERT_THAT(Submit(PackageForUnit(2, "430603")), IsOk());
+  ASSERT_THAT(Submit(PackageForUnit(3, "440100")), IsOk());
   v1::EvaluationPackage d = PackageForUnit(4, "430602");
   d.set_year(2024);
-  ASSERT_TRUE(Submit(d).ok());
+  ASSERT_THAT(Submit(d), IsOk());
 
   auto list = [&](int32_t year, const std::string& division, const std::string& department) {
     v1::ListEvaluationsRequest request;
@@ -238,7 +239,7 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
     request.set_division_code(division);
     request.set_supervising_department(department);
     absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(request);
-    EXPECT_TRUE(keys.ok()) << keys.status();
+    EXPECT_THAT(keys, IsOk());
     std::vector<std::string> units;
     if (keys.ok()) {
       for (const ListingKey& k : *keys) units.push_back(k.uscc + "@" + std::to_string(k.version));
@@ -254,7 +255,8 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
 
   v1::ListEvaluationsRequest bad;
   bad.set_division_code("43");
-  EXPECT_TRUE(absl::IsInvalidArgument(ingestor_->ListEvaluationKeys(bad).status()));
+  EXPECT_THAT(ingestor_->ListEvaluationKeys(bad).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 
   ListingKey key;
   key.uscc = u1;
@@ -262,7 +264,7 @@ TEST_F(IngestorTest, ListingFiltersByYearDivisionAndDepartment) {
   key.version = 2;
   absl::StatusOr<v1::ListEvaluationsResponse> summary =
       ingestor_->ReadListing(key, v1::EVALUATION_VIEW_SUMMARY);
-  ASSERT_TRUE(summary.ok());
+  ASSERT_THAT(summary, IsOk());
   EXPECT_EQ(summary->summary().version(), 2);
   EXPECT_FALSE(summary->has_evaluation());
   EXPECT_TRUE(ingestor_->ReadListing(key, v1::EVALUATION_VIEW_FULL)->has_evaluation());
@@ -284,12 +286,12 @@ TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
   // a later version, so that every summary field has something in it.
   v1::EvaluationPackage a = SeedPackage();
   a.mutable_unit()->set_supervising_department("岳阳楼区住房保障局");
-  ASSERT_TRUE(Submit(a).ok());
-  ASSERT_TRUE(Submit(a, "key-2").ok());
+  ASSERT_THAT(Submit(a), IsOk());
+  ASSERT_THAT(Submit(a, "key-2"), IsOk());
   scorer_.Fail(absl::UnavailableError("down"));
-  ASSERT_TRUE(Submit(PackageForUnit(2, "430603")).ok());
+  ASSERT_THAT(Submit(PackageForUnit(2, "430603")), IsOk());
   scorer_.Fail(absl::OkStatus());
-  for (int unit = 3; unit <= 6; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit, "430602")).ok());
+  for (int unit = 3; unit <= 6; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit, "430602")), IsOk());
   v1::EvaluationPackage warned = PackageForUnit(7, "430602");
   warned.mutable_overall()
       ->mutable_indicators(0)
@@ -301,7 +303,7 @@ TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
   v1::ListEvaluationsRequest request;
   request.set_year(2023);
   absl::StatusOr<std::vector<ListingKey>> keys = ingestor_->ListEvaluationKeys(request);
-  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_THAT(keys, IsOk());
   ASSERT_THAT(*keys, SizeIs(7));
 
   for (v1::EvaluationView view : {v1::EVALUATION_VIEW_FULL, v1::EVALUATION_VIEW_SUMMARY,
@@ -309,13 +311,13 @@ TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
     v1::ListEvaluationsResponse message;
     absl::StatusOr<size_t> used =
         ingestor_->ReadListingBatch(*keys, view, kListingBatchBytes, &message);
-    ASSERT_TRUE(used.ok()) << used.status();
+    ASSERT_THAT(used, IsOk());
     EXPECT_EQ(*used, keys->size());
     std::vector<v1::ListEvaluationsResponse> items = BatchItems(message);
     ASSERT_THAT(items, SizeIs(keys->size()));
     for (size_t i = 0; i < items.size(); ++i) {
       absl::StatusOr<v1::ListEvaluationsResponse> one = ingestor_->ReadListing((*keys)[i], view);
-      ASSERT_TRUE(one.ok()) << one.status();
+      ASSERT_THAT(one, IsOk());
       EXPECT_TRUE(MessageDifferencer::Equals(items[i], *one))
           << "view " << view << ", item " << i << ":\n"
           << items[i].ShortDebugString() << "\nagainst\n"
@@ -344,17 +346,17 @@ TEST_F(IngestorTest, BatchedListingItemsAreWhatReadListingGives) {
 }
 
 TEST_F(IngestorTest, BatchedListingStopsAtItsByteBudget) {
-  for (int unit = 1; unit <= 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  for (int unit = 1; unit <= 5; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit)), IsOk());
   absl::StatusOr<std::vector<ListingKey>> keys =
       ingestor_->ListEvaluationKeys(v1::ListEvaluationsRequest());
-  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_THAT(keys, IsOk());
   ASSERT_THAT(*keys, SizeIs(5));
 
   // A budget smaller than any entry: one per message all the same.
   v1::ListEvaluationsResponse message;
   absl::StatusOr<size_t> used =
       ingestor_->ReadListingBatch(*keys, v1::EVALUATION_VIEW_FULL, 1, &message);
-  ASSERT_TRUE(used.ok()) << used.status();
+  ASSERT_THAT(used, IsOk());
   EXPECT_EQ(*used, 1);
   std::vector<v1::ListEvaluationsResponse> items = BatchItems(message);
   ASSERT_THAT(items, SizeIs(1));
@@ -364,7 +366,7 @@ TEST_F(IngestorTest, BatchedListingStopsAtItsByteBudget) {
   message.Clear();
   used = ingestor_->ReadListingBatch(absl::MakeConstSpan(*keys).subspan(1),
                                      v1::EVALUATION_VIEW_FULL, 2 * entry_bytes + 1, &message);
-  ASSERT_TRUE(used.ok()) << used.status();
+  ASSERT_THAT(used, IsOk());
   EXPECT_EQ(*used, 3);
   items = BatchItems(message);
   ASSERT_THAT(items, SizeIs(3));
@@ -374,7 +376,7 @@ TEST_F(IngestorTest, BatchedListingStopsAtItsByteBudget) {
   // Nothing to read: nothing used.
   message.Clear();
   used = ingestor_->ReadListingBatch({}, v1::EVALUATION_VIEW_FULL, kListingBatchBytes, &message);
-  ASSERT_TRUE(used.ok()) << used.status();
+  ASSERT_THAT(used, IsOk());
   EXPECT_EQ(*used, 0);
   EXPECT_THAT(BatchItems(message), IsEmpty());
 }
@@ -383,7 +385,7 @@ TEST_F(IngestorTest, NegativeBatchIsRefused) {
   v1::ListEvaluationsRequest request;
   request.set_batch(-1);
   absl::Status status = ingestor_->ListEvaluationKeys(request).status();
-  EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   std::optional<v1::ValidationErrors> errors = GetValidationErrors(status);
   ASSERT_TRUE(errors.has_value());
   ASSERT_THAT(errors->violations(), SizeIs(1));
@@ -408,14 +410,14 @@ v1::EvaluationPackage CleanPackage() {
 
 ConsistencyConfig ConfigFromText(const std::string& text) {
   absl::StatusOr<ConsistencyConfig> config = ConsistencyConfig::FromText(text);
-  EXPECT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(config, IsOk());
   return config.ok() ? *std::move(config) : ConsistencyConfig();
 }
 
 TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
 
   // Exactly what the checker finds in the package as stored (normalised).
   v1::EvaluationPackage normalised = seed;
@@ -441,7 +443,7 @@ TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
   EXPECT_GT(response->finding_counts().error(), 0);
 
   absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
-  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_THAT(got, IsOk());
   const v1::StoredEvaluation& stored = got->evaluation();
   EXPECT_EQ(stored.status(), v1::HAS_ERRORS);
   EXPECT_EQ(stored.scoring_status(), v1::SCORED);
@@ -456,7 +458,7 @@ TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
   history.set_uscc(seed.unit().uscc());
   history.set_year(2023);
   absl::StatusOr<v1::ListVersionsResponse> versions = ingestor_->ListVersions(history);
-  ASSERT_TRUE(versions.ok());
+  ASSERT_THAT(versions, IsOk());
   ASSERT_THAT(versions->versions(), SizeIs(1));
   const v1::VersionSummary& summary = versions->versions(0);
   EXPECT_EQ(summary.status(), v1::HAS_ERRORS);
@@ -468,7 +470,7 @@ TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
   // A retry with a key answers the same findings.
   absl::StatusOr<v1::SubmitResponse> keyed = Submit(seed, "with-findings");
   absl::StatusOr<v1::SubmitResponse> replay = Submit(seed, "with-findings");
-  ASSERT_TRUE(replay.ok());
+  ASSERT_THAT(replay, IsOk());
   EXPECT_TRUE(replay->replayed());
   EXPECT_EQ(replay->findings_size(), response->findings_size());
   EXPECT_EQ(replay->status(), v1::HAS_ERRORS);
@@ -477,7 +479,7 @@ TEST_F(IngestorTest, FindingsOfTheSeedAreReturnedAndStored) {
 TEST_F(IngestorTest, ACleanPackageHasNoFindingsAndIsScored) {
   const v1::EvaluationPackage clean = CleanPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(clean);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   EXPECT_THAT(RuleIds(response->findings()), IsEmpty());
   EXPECT_FALSE(response->has_errors());
   EXPECT_EQ(response->finding_counts().total(), 0);
@@ -493,7 +495,7 @@ TEST_F(IngestorTest, WarningsAloneDoNotMakeHasErrors) {
   }
   MakeIngestor(&scorer_, ConfigFromText(text));
   absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   EXPECT_GT(response->finding_counts().warning(), 0);
   EXPECT_EQ(response->finding_counts().error(), 0);
   EXPECT_FALSE(response->has_errors());
@@ -504,7 +506,7 @@ TEST_F(IngestorTest, PendingWinsUntilScoredThenHasErrorsShows) {
   scorer_.Fail(absl::UnavailableError("down"));
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->status(), v1::SCORING_PENDING);
   EXPECT_EQ(response->scoring_status(), v1::SCORING_PENDING);
   EXPECT_TRUE(response->has_errors());
@@ -514,7 +516,7 @@ TEST_F(IngestorTest, PendingWinsUntilScoredThenHasErrorsShows) {
   OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, DispatcherOptions());
   ASSERT_EQ(*dispatcher.RunOnce(), 1);
   absl::StatusOr<v1::GetEvaluationResponse> got = Get(seed.unit().uscc(), 2023);
-  ASSERT_TRUE(got.ok());
+  ASSERT_THAT(got, IsOk());
   EXPECT_EQ(got->evaluation().status(), v1::HAS_ERRORS);
   EXPECT_EQ(got->evaluation().scoring_status(), v1::SCORED);
   EXPECT_TRUE(got->evaluation().has_scorecard());
@@ -524,7 +526,7 @@ TEST_F(IngestorTest, PendingWinsUntilScoredThenHasErrorsShows) {
 TEST_F(IngestorTest, ScoringRefusedAndErrorsShowsHasErrorsWithTheScoringStatusApart) {
   scorer_.Fail(absl::InvalidArgumentError("unknown profile"));
   absl::StatusOr<v1::SubmitResponse> response = Submit(SeedPackage());
-  ASSERT_TRUE(response.ok());
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->status(), v1::HAS_ERRORS);
   EXPECT_EQ(response->scoring_status(), v1::SCORING_FAILED);
 }
@@ -551,7 +553,7 @@ TEST_F(IngestorTest, ABlockingRuleRefusesThePackageAndStoresNothing) {
   )pb"));
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed, "blocked-key");
-  ASSERT_TRUE(absl::IsFailedPrecondition(response.status())) << response.status();
+  ASSERT_THAT(response.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(response.status().message()), ::testing::HasSubstr("T1-04"));
   std::optional<v1::BlockingFindings> blocking = GetBlockingFindings(response.status());
   ASSERT_TRUE(blocking.has_value());
@@ -567,7 +569,7 @@ TEST_F(IngestorTest, ABlockingRuleRefusesThePackageAndStoresNothing) {
   EXPECT_THAT(Versions(seed.unit().uscc(), 2023), IsEmpty());
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
   EXPECT_FALSE(store_->GetIdempotency("blocked-key")->has_value());
-  EXPECT_TRUE(absl::IsNotFound(Get(seed.unit().uscc(), 2023).status()));
+  EXPECT_THAT(Get(seed.unit().uscc(), 2023).status(), StatusIs(absl::StatusCode::kNotFound));
 
   // On the wire: FAILED_PRECONDITION with the findings as details.
   grpc::Status wire = ToGrpcStatus(CutDetailsToFit(response.status()));
@@ -581,7 +583,7 @@ TEST_F(IngestorTest, ABlockingRuleRefusesThePackageAndStoresNothing) {
 
   // The same rule blocks only in its region: a unit of 4307 is stored.
   absl::StatusOr<v1::SubmitResponse> elsewhere = Submit(PackageForUnit(5, "430702"));
-  ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
+  ASSERT_THAT(elsewhere, IsOk());
   EXPECT_EQ(elsewhere->status(), v1::HAS_ERRORS);
   EXPECT_THAT(RuleIds(elsewhere->findings()), Contains("T1-04"));
 
@@ -590,7 +592,7 @@ TEST_F(IngestorTest, ABlockingRuleRefusesThePackageAndStoresNothing) {
   corrected.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(
       40'000'000);
   absl::StatusOr<v1::SubmitResponse> fixed = Submit(corrected, "blocked-key");
-  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  ASSERT_THAT(fixed, IsOk());
   EXPECT_EQ(fixed->version(), 1);
   EXPECT_THAT(RuleIds(fixed->findings()), ::testing::Not(Contains("T1-04")));
 }

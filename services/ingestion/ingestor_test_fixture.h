@@ -9,11 +9,12 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/consistency/consistency_config.h"
@@ -21,26 +22,27 @@
 #include "services/ingestion/ingestor.h"
 #include "services/ingestion/outbox_dispatcher.h"
 #include "services/ingestion/test_packages.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
 namespace ingestion {
 namespace ingestor_test {
 
+using test_packages::PackageForUnit;
+using test_packages::SeedPackage;
+using test_packages::TestUscc;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using testing::PackageForUnit;
-using testing::SeedPackage;
 using ::testing::SizeIs;
-using testing::TestUscc;
 
 // A scorer of our own interface whose answer the test sets.
 class FakeScorer : public Scorer {
  public:
   absl::StatusOr<v1::ScoreCard> Score(const v1::EvaluationPackage& package) override {
     ++calls;
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (!error_.ok()) return error_;
     v1::ScoreCard card;
     card.mutable_summary()->set_profile("fake");
@@ -49,15 +51,15 @@ class FakeScorer : public Scorer {
     return card;
   }
   void Fail(absl::Status error) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     error_ = std::move(error);
   }
 
   std::atomic<int> calls{0};
 
  private:
-  std::mutex mu_;
-  absl::Status error_;
+  absl::Mutex mu_;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
 
 // An evaluation sink of our own interface: keeps what it is given, or fails
@@ -66,7 +68,7 @@ class FakeSink : public EvaluationSink {
  public:
   absl::StatusOr<v1::ApplyEvaluationResponse> Deliver(
       const v1::ApplyEvaluationRequest& request) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     ++calls_;
     if (fail_after_ >= 0 && calls_ > fail_after_) return fail_after_error_;
     if (auto it = fail_version_.find(request.version()); it != fail_version_.end()) {
@@ -79,12 +81,12 @@ class FakeSink : public EvaluationSink {
     return response;
   }
   void Fail(absl::Status error) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     error_ = std::move(error);
   }
   // Fails every delivery of `version` with `error` (OK: stop failing it).
   void FailVersion(int version, absl::Status error) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (error.ok()) {
       fail_version_.erase(version);
     } else {
@@ -92,22 +94,22 @@ class FakeSink : public EvaluationSink {
     }
   }
   std::vector<v1::ApplyEvaluationRequest> delivered() {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return delivered_;
   }
   int calls() {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return calls_;
   }
   // The size of each DeliverBatch call so far.
   std::vector<size_t> rounds() {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return rounds_;
   }
   // Fails every Deliver after the next `n` with `error` (the target goes
   // away part way through a round).
   void FailAfter(int n, absl::Status error) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     fail_after_ = error.ok() ? -1 : calls_ + n;
     fail_after_error_ = std::move(error);
   }
@@ -115,35 +117,35 @@ class FakeSink : public EvaluationSink {
   std::vector<absl::StatusOr<v1::ApplyEvaluationResponse>> DeliverBatch(
       const std::vector<const v1::ApplyEvaluationRequest*>& requests) override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       rounds_.push_back(requests.size());
     }
     return EvaluationSink::DeliverBatch(requests);
   }
 
  private:
-  std::mutex mu_;
-  absl::Status error_;
-  std::map<int, absl::Status> fail_version_;
-  std::vector<v1::ApplyEvaluationRequest> delivered_;
-  int calls_ = 0;
-  std::vector<size_t> rounds_;
-  int fail_after_ = -1;
-  absl::Status fail_after_error_;
+  absl::Mutex mu_;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  std::map<int, absl::Status> fail_version_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::ApplyEvaluationRequest> delivered_ ABSL_GUARDED_BY(mu_);
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<size_t> rounds_ ABSL_GUARDED_BY(mu_);
+  int fail_after_ ABSL_GUARDED_BY(mu_) = -1;
+  absl::Status fail_after_error_ ABSL_GUARDED_BY(mu_);
 };
 
 class IngestorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<budgetperf::testing::TempDir> dir =
-        budgetperf::testing::TempDir::Create("ingestor");
-    ASSERT_TRUE(dir.ok()) << dir.status();
-    dir_ = std::make_unique<budgetperf::testing::TempDir>(*std::move(dir));
+    absl::StatusOr<budgetperf::testutil::TempDir> dir =
+        budgetperf::testutil::TempDir::Create("ingestor");
+    ASSERT_THAT(dir, IsOk());
+    dir_ = std::make_unique<budgetperf::testutil::TempDir>(*std::move(dir));
     IngestionStore::Options options;
     options.path = dir_->Join("db");
     options.durable = false;  // speed; durability is the integration test's
     absl::StatusOr<std::unique_ptr<IngestionStore>> store = IngestionStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
     MakeIngestor(&scorer_);
   }
@@ -179,7 +181,7 @@ class IngestorTest : public ::testing::Test {
     request.set_uscc(uscc);
     request.set_year(year);
     absl::StatusOr<v1::ListVersionsResponse> response = ingestor_->ListVersions(request);
-    EXPECT_TRUE(response.ok()) << response.status();
+    EXPECT_THAT(response, IsOk());
     std::vector<int> out;
     if (response.ok()) {
       for (const auto& v : response->versions()) out.push_back(v.version());
@@ -196,7 +198,7 @@ class IngestorTest : public ::testing::Test {
     return ingestor_->GetEvaluation(request);
   }
 
-  std::unique_ptr<budgetperf::testing::TempDir> dir_;
+  std::unique_ptr<budgetperf::testutil::TempDir> dir_;
   std::unique_ptr<IngestionStore> store_;
   FakeScorer scorer_;
   std::unique_ptr<Ingestor> ingestor_;

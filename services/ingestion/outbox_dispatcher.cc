@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/status/status_macros.h"
 #include "services/ingestion/evaluation_status.h"
 
@@ -23,19 +25,15 @@ void OutboxDispatcher::Start() {
 
 void OutboxDispatcher::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stop_ = true;
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void OutboxDispatcher::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    notified_ = true;
-  }
-  wake_.notify_all();
+  absl::MutexLock lock(&mu_);
+  notified_ = true;
 }
 
 std::chrono::milliseconds OutboxDispatcher::Backoff(int attempts) const {
@@ -50,13 +48,14 @@ void OutboxDispatcher::Loop() {
   bool busy = false;
   while (true) {
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait_for(lock, options_.poll_interval, [this] { return stop_ || notified_; });
+      absl::MutexLock lock(&mu_);
+      const auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || notified_; };
+      mu_.AwaitWithTimeout(absl::Condition(&woken), absl::FromChrono(options_.poll_interval));
       if (stop_) return;
       if (notified_ && !busy && options_.coalesce_delay.count() > 0) {
         // A trickle of submits: wait a moment for the next few, so that they
         // go to aggregation in one round rather than one write each.
-        wake_.wait_for(lock, options_.coalesce_delay, [this] { return stop_; });
+        mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::FromChrono(options_.coalesce_delay));
         if (stop_) return;
       }
       notified_ = false;
@@ -99,7 +98,7 @@ absl::StatusOr<int> OutboxDispatcher::RunOnce() {
     std::vector<const OutboxEntry*> deliveries;
     for (const OutboxEntry& entry : entries) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         if (stop_) return done;
       }
       if (entry.record.next_attempt_unix_ms() > options_.clock()) continue;

@@ -36,14 +36,14 @@
 // place for a server that has it.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "services/ingestion/evaluation_sink.h"
 #include "services/ingestion/ingestion_store.h"
 #include "services/ingestion/ingestor.h"
@@ -140,10 +140,9 @@ class OutboxDispatcher {
   TargetState scoring_;
   TargetState aggregation_;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;      // guarded by mu_
-  bool notified_ = false;  // guarded by mu_
+  absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool notified_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

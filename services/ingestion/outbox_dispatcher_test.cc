@@ -16,17 +16,22 @@
 #include "services/ingestion/ingestor.h"
 #include "services/ingestion/ingestor_test_fixture.h"
 #include "services/ingestion/test_packages.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace ingestion {
 namespace ingestor_test {
 namespace {
 
-TEST_F(IngestorTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
+// The ingestor's fixture (a real store, a fake scorer, an ingestor whose
+// submits fill the outbox): the dispatcher works on what it leaves.
+class OutboxDispatcherTest : public IngestorTest {};
+
+TEST_F(OutboxDispatcherTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
   scorer_.Fail(absl::UnavailableError("connection refused"));
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->status(), v1::SCORING_PENDING);
   EXPECT_FALSE(response->has_scorecard_summary());
   EXPECT_EQ(outbox_notifications_.load(), 1);
@@ -57,9 +62,9 @@ TEST_F(IngestorTest, UnreachableScoringStoresPendingAndTheOutboxScoresItLater) {
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
-TEST_F(IngestorTest, DispatcherRunningInTheBackgroundScoresPendingVersions) {
+TEST_F(OutboxDispatcherTest, DispatcherRunningInTheBackgroundScoresPendingVersions) {
   scorer_.Fail(absl::DeadlineExceededError("slow"));
-  for (int unit = 0; unit < 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  for (int unit = 0; unit < 5; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit)), IsOk());
   scorer_.Fail(absl::OkStatus());
   OutboxDispatcher::Options options = DispatcherOptions();
   options.poll_interval = std::chrono::milliseconds(10);
@@ -74,9 +79,9 @@ TEST_F(IngestorTest, DispatcherRunningInTheBackgroundScoresPendingVersions) {
   }
 }
 
-TEST_F(IngestorTest, DispatcherWalksTheWholeOutboxInBatches) {
+TEST_F(OutboxDispatcherTest, DispatcherWalksTheWholeOutboxInBatches) {
   scorer_.Fail(absl::UnavailableError("down"));
-  for (int unit = 0; unit < 7; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  for (int unit = 0; unit < 7; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit)), IsOk());
   scorer_.Fail(absl::OkStatus());
   OutboxDispatcher::Options options = DispatcherOptions();
   options.batch_size = 3;
@@ -85,7 +90,7 @@ TEST_F(IngestorTest, DispatcherWalksTheWholeOutboxInBatches) {
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
-TEST_F(IngestorTest, BackoffDoublesUpToTheMaximum) {
+TEST_F(OutboxDispatcherTest, BackoffDoublesUpToTheMaximum) {
   OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, DispatcherOptions());
   EXPECT_EQ(dispatcher.Backoff(1).count(), 1000);
   EXPECT_EQ(dispatcher.Backoff(2).count(), 2000);
@@ -103,11 +108,11 @@ std::vector<OutboxKind> OutboxKinds(IngestionStore* store) {
   return kinds;
 }
 
-TEST_F(IngestorTest, ScoredVersionIsDeliveredOnceWithScoreAndFindings) {
+TEST_F(OutboxDispatcherTest, ScoredVersionIsDeliveredOnceWithScoreAndFindings) {
   MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
   const v1::EvaluationPackage seed = SeedPackage();
   absl::StatusOr<v1::SubmitResponse> response = Submit(seed);
-  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_THAT(response, IsOk());
   // In the version's own batch: one delivery, no scoring (scored already).
   EXPECT_THAT(OutboxKinds(store_.get()), ElementsAre(OUTBOX_DELIVER_AGGREGATION));
   EXPECT_EQ(outbox_notifications_.load(), 1);
@@ -131,16 +136,16 @@ TEST_F(IngestorTest, ScoredVersionIsDeliveredOnceWithScoreAndFindings) {
   EXPECT_THAT(sink.delivered(), SizeIs(1));
 }
 
-TEST_F(IngestorTest, WithoutAggregationNoDeliveryIsWritten) {
-  ASSERT_TRUE(Submit(SeedPackage()).ok());
+TEST_F(OutboxDispatcherTest, WithoutAggregationNoDeliveryIsWritten) {
+  ASSERT_THAT(Submit(SeedPackage()), IsOk());
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
-TEST_F(IngestorTest, PendingVersionIsDeliveredNowAndAgainOnceScored) {
+TEST_F(OutboxDispatcherTest, PendingVersionIsDeliveredNowAndAgainOnceScored) {
   MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
   scorer_.Fail(absl::UnavailableError("scoring down"));
   const v1::EvaluationPackage seed = SeedPackage();
-  ASSERT_TRUE(Submit(seed).ok());
+  ASSERT_THAT(Submit(seed), IsOk());
   EXPECT_THAT(OutboxKinds(store_.get()),
               ElementsAre(OUTBOX_SCORE, OUTBOX_DELIVER_AGGREGATION));
 
@@ -164,9 +169,9 @@ TEST_F(IngestorTest, PendingVersionIsDeliveredNowAndAgainOnceScored) {
   EXPECT_EQ(Get(seed.unit().uscc(), 2023)->evaluation().status(), v1::HAS_ERRORS);
 }
 
-TEST_F(IngestorTest, AggregationDownKeepsEveryDeliveryAndRetriesWithBackoff) {
+TEST_F(OutboxDispatcherTest, AggregationDownKeepsEveryDeliveryAndRetriesWithBackoff) {
   MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
-  for (int unit = 0; unit < 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  for (int unit = 0; unit < 5; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit)), IsOk());
   FakeSink sink;
   sink.Fail(absl::UnavailableError("connection refused"));
   OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
@@ -202,11 +207,11 @@ TEST_F(IngestorTest, AggregationDownKeepsEveryDeliveryAndRetriesWithBackoff) {
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
-TEST_F(IngestorTest, ARefusedDeliveryIsKeptAndDoesNotHoldUpTheOthers) {
+TEST_F(OutboxDispatcherTest, ARefusedDeliveryIsKeptAndDoesNotHoldUpTheOthers) {
   MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
   const v1::EvaluationPackage seed = SeedPackage();
-  ASSERT_TRUE(Submit(seed).ok());  // version 1
-  ASSERT_TRUE(Submit(seed).ok());  // version 2
+  ASSERT_THAT(Submit(seed), IsOk());  // version 1
+  ASSERT_THAT(Submit(seed), IsOk());  // version 2
   FakeSink sink;
   sink.FailVersion(1, absl::InvalidArgumentError("refused"));
   OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
@@ -227,9 +232,9 @@ TEST_F(IngestorTest, ARefusedDeliveryIsKeptAndDoesNotHoldUpTheOthers) {
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
-TEST_F(IngestorTest, DueDeliveriesGoInRoundsOfTheBatchSize) {
+TEST_F(OutboxDispatcherTest, DueDeliveriesGoInRoundsOfTheBatchSize) {
   MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
-  for (int unit = 0; unit < 7; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  for (int unit = 0; unit < 7; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit)), IsOk());
   FakeSink sink;
   OutboxDispatcher::Options options = DispatcherOptions();
   options.batch_size = 3;
@@ -244,9 +249,9 @@ TEST_F(IngestorTest, DueDeliveriesGoInRoundsOfTheBatchSize) {
   EXPECT_THAT(sink.delivered(), SizeIs(7));
 }
 
-TEST_F(IngestorTest, ATargetLostPartWayThroughARoundKeepsTheRestUntouched) {
+TEST_F(OutboxDispatcherTest, ATargetLostPartWayThroughARoundKeepsTheRestUntouched) {
   MakeIngestor(&scorer_, ConsistencyConfig(), /*deliver=*/true);
-  for (int unit = 0; unit < 5; ++unit) ASSERT_TRUE(Submit(PackageForUnit(unit)).ok());
+  for (int unit = 0; unit < 5; ++unit) ASSERT_THAT(Submit(PackageForUnit(unit)), IsOk());
   FakeSink sink;
   sink.FailAfter(2, absl::UnavailableError("connection reset"));
   OutboxDispatcher dispatcher(store_.get(), &scorer_, &sink, DispatcherOptions());
@@ -271,7 +276,7 @@ TEST_F(IngestorTest, ATargetLostPartWayThroughARoundKeepsTheRestUntouched) {
   EXPECT_THAT(*store_->ListOutbox(10), IsEmpty());
 }
 
-TEST_F(IngestorTest, BackoffOfADeliveryIsCappedAtThirtySeconds) {
+TEST_F(OutboxDispatcherTest, BackoffOfADeliveryIsCappedAtThirtySeconds) {
   OutboxDispatcher dispatcher(store_.get(), &scorer_, nullptr, OutboxDispatcher::Options());
   EXPECT_EQ(dispatcher.Backoff(1).count(), 500);
   EXPECT_EQ(dispatcher.Backoff(7).count(), 30000);

@@ -12,9 +12,9 @@ namespace budgetperf {
 namespace ingestion {
 namespace {
 
+using test_packages::MalformedCases;
+using test_packages::SeedPackage;
 using ::testing::IsEmpty;
-using testing::MalformedCases;
-using testing::SeedPackage;
 using ::testing::SizeIs;
 
 std::string Describe(const std::vector<v1::Violation>& violations) {
@@ -40,10 +40,10 @@ TEST(PackageValidatorTest, StatedChangesMayBeNegative) {
 }
 
 TEST(PackageValidatorTest, EachMalformedPackageGetsItsViolation) {
-  const std::vector<testing::MalformedCase> cases = MalformedCases();
+  const std::vector<test_packages::MalformedCase> cases = MalformedCases();
   ASSERT_GE(cases.size(), 20u);
   PackageValidator validator;
-  for (const testing::MalformedCase& c : cases) {
+  for (const test_packages::MalformedCase& c : cases) {
     SCOPED_TRACE(c.name);
     v1::EvaluationPackage package = SeedPackage();
     c.break_it(&package);
@@ -57,9 +57,9 @@ TEST(PackageValidatorTest, EachMalformedPackageGetsItsViolation) {
 
 TEST(PackageValidatorTest, ReportsEveryViolationAtOnce) {
   // Every case of the table applied to one package: all of them come back.
-  const std::vector<testing::MalformedCase> cases = MalformedCases();
+  const std::vector<test_packages::MalformedCase> cases = MalformedCases();
   v1::EvaluationPackage package = SeedPackage();
-  for (const testing::MalformedCase& c : cases) {
+  for (const test_packages::MalformedCase& c : cases) {
     // Cases on the same field overwrite each other; apply the distinct ones.
     if (c.name == "USCC too short" || c.name == "USCC forbidden letter" ||
         c.name == "missing USCC" || c.name == "missing division code" ||

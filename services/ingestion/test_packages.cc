@@ -11,7 +11,7 @@
 
 namespace budgetperf {
 namespace ingestion {
-namespace testing {
+namespace test_packages {
 
 std::string SeedPath() { return std::string(BUDGETPERF_SOURCE_DIR) + "/tests/data/seed-2023.json"; }
 
@@ -160,6 +160,6 @@ std::vector<MalformedCase> MalformedCases() {
   };
 }
 
-}  // namespace testing
+}  // namespace test_packages
 }  // namespace ingestion
 }  // namespace budgetperf

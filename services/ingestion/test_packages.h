@@ -14,7 +14,7 @@
 
 namespace budgetperf {
 namespace ingestion {
-namespace testing {
+namespace test_packages {
 
 // The path of tests/data/seed-2023.json.
 std::string SeedPath();
@@ -41,7 +41,7 @@ struct MalformedCase {
 // At least 20 malformed variants of the seed, one violation each.
 std::vector<MalformedCase> MalformedCases();
 
-}  // namespace testing
+}  // namespace test_packages
 }  // namespace ingestion
 }  // namespace budgetperf
 

@@ -111,7 +111,7 @@ TEST(ProfileRegistryTest, UnknownProfileIsInvalidArgumentListingKnownOnes) {
 }
 
 TEST(ProfileRegistryTest, LoadsATextprotoFile) {
-  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("profiles");
+  absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("profiles");
   ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("profiles.textproto", kTextProto);
   ASSERT_THAT(path, IsOk());
@@ -153,7 +153,7 @@ TEST(ProfileRegistryTest, LinearVariantScoresTheSeedCostLine) {
 }
 
 TEST(ProfileRegistryTest, LoadsAJsonFile) {
-  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("profiles");
+  absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("profiles");
   ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("profiles.json", kJson);
   ASSERT_THAT(path, IsOk());
@@ -168,7 +168,7 @@ TEST(ProfileRegistryTest, LoadsAJsonFile) {
 }
 
 TEST(ProfileRegistryTest, FormatIsGuessedWithoutAKnownExtension) {
-  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("profiles");
+  absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("profiles");
   ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> json = dir->WriteFile("a.conf", kJson);
   absl::StatusOr<std::string> text = dir->WriteFile("b.conf", kTextProto);

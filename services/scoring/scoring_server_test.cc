@@ -71,8 +71,8 @@ class ScoringServerTest : public ::testing::Test {
   void Start(std::vector<std::string> extra_args = {}) {
     std::vector<std::string> args = {"--listen=127.0.0.1:0"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server =
-        testing::ServerProcess::Start(testing::BinaryPath("budget-scoring"), args);
+    absl::StatusOr<std::unique_ptr<testutil::ServerProcess>> server =
+        testutil::ServerProcess::Start(testutil::BinaryPath("budget-scoring"), args);
     ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     EXPECT_TRUE(absl::StartsWith(server_->address(), "127.0.0.1:"));
@@ -100,7 +100,7 @@ class ScoringServerTest : public ::testing::Test {
     return stub_->Score(Context().get(), request, response);
   }
 
-  std::unique_ptr<testing::ServerProcess> server_;
+  std::unique_ptr<testutil::ServerProcess> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ScoringService::Stub> stub_;
 };
@@ -153,7 +153,7 @@ TEST_F(ScoringServerTest, HealthIsServing) {
 }
 
 TEST_F(ScoringServerTest, ProfilesFileIsServed) {
-  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("scoring");
+  absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("scoring");
   ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("profiles.textproto", R"pb(
     profiles {
@@ -186,14 +186,13 @@ TEST_F(ScoringServerTest, ProfilesFileIsServed) {
 }
 
 TEST_F(ScoringServerTest, BadProfilesFileStopsTheServerWithTheReason) {
-  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("scoring");
+  absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("scoring");
   ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile(
       "profiles.json", R"({"profiles": [{"name": "x", "outputWeightCentipoints": 1}]})");
   ASSERT_THAT(path, IsOk());
-  absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server =
-      testing::ServerProcess::Start(testing::BinaryPath("budget-scoring"),
-                                    {"--listen=127.0.0.1:0", "--profiles=" + *path});
+  absl::StatusOr<std::unique_ptr<testutil::ServerProcess>> server = testutil::ServerProcess::Start(
+      testutil::BinaryPath("budget-scoring"), {"--listen=127.0.0.1:0", "--profiles=" + *path});
   ASSERT_THAT(server, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(server.status().message()), HasSubstr("exited with code 1"));
 }

@@ -4,6 +4,8 @@
 // the generated packages, field by field, independently of the service's
 // own arithmetic.
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,8 +18,6 @@
 #include <thread>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -327,7 +328,7 @@ class Client {
   v1::ApplyEvaluationResponse MustApply(const v1::ApplyEvaluationRequest& request) {
     v1::ApplyEvaluationResponse response;
     grpc::Status status = Apply(request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return response;
   }
 
@@ -337,7 +338,7 @@ class Client {
     request.set_year(year);
     v1::GetRollupResponse response;
     grpc::Status status = stub_->GetRollup(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << code << ": " << status.error_message();
+    EXPECT_THAT(status, IsOk()) << code << ": " << status.error_message();
     return response.rollup();
   }
 
@@ -350,8 +351,8 @@ class Client {
 class AggregationIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("aggregation-it");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    absl::StatusOr<testutil::TempDir> dir = testutil::TempDir::Create("aggregation-it");
+    ASSERT_THAT(dir, IsOk());
     dir_.emplace(*std::move(dir));
     district_ = MakeDistrict(rng_);
   }
@@ -359,9 +360,11 @@ class AggregationIntegrationTest : public ::testing::Test {
   // Starts (or restarts) the server on the test's data folder.
   void StartServer() {
     client_.reset();
-    absl::StatusOr<std::unique_ptr<testing::ServerProcess>> server = testing::ServerProcess::Start(
-        testing::BinaryPath("budget-aggregation"), {"--listen=127.0.0.1:0", "--data=" + dir_->Join("aggregation")});
-    ASSERT_TRUE(server.ok()) << server.status();
+    absl::StatusOr<std::unique_ptr<testutil::ServerProcess>> server =
+        testutil::ServerProcess::Start(
+            testutil::BinaryPath("budget-aggregation"),
+            {"--listen=127.0.0.1:0", "--data=" + dir_->Join("aggregation")});
+    ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     client_ = std::make_unique<Client>(server_->address());
   }
@@ -371,7 +374,7 @@ class AggregationIntegrationTest : public ::testing::Test {
     request.set_csv(district_.csv);
     v1::ImportOrgCsvResponse response;
     grpc::Status status = client_->stub()->ImportOrgCsv(Client::Context().get(), request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     EXPECT_EQ(response.nodes_written(), 1 + kDepartments + kUnits);
     EXPECT_EQ(response.units(), kUnits);
   }
@@ -400,14 +403,14 @@ class AggregationIntegrationTest : public ::testing::Test {
     request.set_year(year);
     v1::RecomputeResponse response;
     grpc::Status status = client_->stub()->Recompute(Client::Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return response;
   }
 
   std::mt19937_64 rng_{20230602};
-  std::optional<testing::TempDir> dir_;
+  std::optional<testutil::TempDir> dir_;
   District district_;
-  std::unique_ptr<testing::ServerProcess> server_;
+  std::unique_ptr<testutil::ServerProcess> server_;
   std::unique_ptr<Client> client_;
 };
 
@@ -437,7 +440,7 @@ TEST_F(AggregationIntegrationTest, RollupsEqualIndependentSumsAndMoveByTheDiffer
   drill.set_sort_by("funds.executed_fen");
   drill.set_descending(true);
   v1::DrilldownResponse children;
-  ASSERT_TRUE(client_->stub()->Drilldown(Client::Context().get(), drill, &children).ok());
+  ASSERT_THAT(client_->stub()->Drilldown(Client::Context().get(), drill, &children), IsOk());
   std::vector<std::string> order;
   for (const v1::Rollup& child : children.children()) {
     order.push_back(child.node_code());
@@ -458,7 +461,7 @@ TEST_F(AggregationIntegrationTest, RollupsEqualIndependentSumsAndMoveByTheDiffer
   top.set_measure("funds.executed_fen");
   top.set_n(5);
   v1::TopNResponse ranked;
-  ASSERT_TRUE(client_->stub()->TopN(Client::Context().get(), top, &ranked).ok());
+  ASSERT_THAT(client_->stub()->TopN(Client::Context().get(), top, &ranked), IsOk());
   ASSERT_EQ(ranked.units_size(), 5);
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(ranked.units(i).uscc(), units_by_executed[i].second);
@@ -501,7 +504,7 @@ TEST_F(AggregationIntegrationTest, RollupsEqualIndependentSumsAndMoveByTheDiffer
   ExpectAllRollups(latest, 2023);
   EXPECT_THAT(Recompute(kDistrict, 2023).drift(), IsEmpty());
   client_.reset();
-  EXPECT_TRUE(server_->Terminate().ok());
+  EXPECT_THAT(server_->Terminate(), IsOk());
 }
 
 TEST_F(AggregationIntegrationTest, KilledMidLoadConvergesWithNoLossAndNoDoubleCount) {
@@ -566,13 +569,13 @@ TEST_F(AggregationIntegrationTest, KilledMidLoadConvergesWithNoLossAndNoDoubleCo
   coverage.set_node_code(kDistrict);
   coverage.set_year(2024);
   v1::CoverageResponse covered;
-  ASSERT_TRUE(client_->stub()->Coverage(Client::Context().get(), coverage, &covered).ok());
+  ASSERT_THAT(client_->stub()->Coverage(Client::Context().get(), coverage, &covered), IsOk());
   EXPECT_EQ(covered.units_filed(), kUnits);
   EXPECT_EQ(covered.missing_size(), 0);
   EXPECT_EQ(covered.units_share_bp(), 10000);
   EXPECT_THAT(Recompute(kDistrict, 2024).drift(), IsEmpty());
   client_.reset();
-  EXPECT_TRUE(server_->Terminate().ok());
+  EXPECT_THAT(server_->Terminate(), IsOk());
 }
 
 TEST_F(AggregationIntegrationTest, AUnitMovingDepartmentBetweenYears) {
@@ -594,7 +597,7 @@ TEST_F(AggregationIntegrationTest, AUnitMovingDepartmentBetweenYears) {
   move.set_from_year(2024);
   v1::MoveNodeResponse moved;
   grpc::Status status = client_->stub()->MoveNode(Client::Context().get(), move, &moved);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(moved.contributions_moved(), 1);  // 2024 only
   filings[2025] = Generate(rng_, mover, 2025, 1);
   client_->MustApply(filings[2025].Request());
@@ -618,15 +621,15 @@ TEST_F(AggregationIntegrationTest, AUnitMovingDepartmentBetweenYears) {
   get.set_code(mover);
   get.set_year(2023);
   v1::GetNodeResponse node;
-  ASSERT_TRUE(client_->stub()->GetNode(Client::Context().get(), get, &node).ok());
+  ASSERT_THAT(client_->stub()->GetNode(Client::Context().get(), get, &node), IsOk());
   EXPECT_EQ(node.path(1), Department(from));
   get.set_year(2024);
-  ASSERT_TRUE(client_->stub()->GetNode(Client::Context().get(), get, &node).ok());
+  ASSERT_THAT(client_->stub()->GetNode(Client::Context().get(), get, &node), IsOk());
   EXPECT_EQ(node.path(1), Department(to));
   EXPECT_EQ(node.versions_size(), 2);
   for (int32_t year : {2023, 2024, 2025}) EXPECT_THAT(Recompute(kDistrict, year).drift(), IsEmpty());
   client_.reset();
-  EXPECT_TRUE(server_->Terminate().ok());
+  EXPECT_THAT(server_->Terminate(), IsOk());
 }
 
 TEST_F(AggregationIntegrationTest, AUnitOutsideTheTreeIsUnassignedAndInCoverage) {
@@ -657,7 +660,7 @@ TEST_F(AggregationIntegrationTest, AUnitOutsideTheTreeIsUnassignedAndInCoverage)
   coverage.set_node_code(kDistrict);
   coverage.set_year(2023);
   v1::CoverageResponse covered;
-  ASSERT_TRUE(client_->stub()->Coverage(Client::Context().get(), coverage, &covered).ok());
+  ASSERT_THAT(client_->stub()->Coverage(Client::Context().get(), coverage, &covered), IsOk());
   EXPECT_EQ(covered.units_expected(), kUnits);
   EXPECT_EQ(covered.units_filed(), 10);
   EXPECT_EQ(covered.units_share_bp(), Bp(10, kUnits));
@@ -673,9 +676,9 @@ TEST_F(AggregationIntegrationTest, AUnitOutsideTheTreeIsUnassignedAndInCoverage)
                            ",新设单位,unit,", Department(2), ",", kDistrict, "\n"));
   v1::ImportOrgCsvResponse added;
   grpc::Status status = client_->stub()->ImportOrgCsv(Client::Context().get(), add, &added);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(added.contributions_moved(), 1);
-  ASSERT_TRUE(client_->stub()->Coverage(Client::Context().get(), coverage, &covered).ok());
+  ASSERT_THAT(client_->stub()->Coverage(Client::Context().get(), coverage, &covered), IsOk());
   EXPECT_EQ(covered.unassigned_size(), 0);
   EXPECT_EQ(covered.units_filed(), 11);
   EXPECT_EQ(client_->Rollup("unassigned-430602", 2023).measures().units().filed(), 0);
@@ -683,7 +686,7 @@ TEST_F(AggregationIntegrationTest, AUnitOutsideTheTreeIsUnassignedAndInCoverage)
   ExpectRollupEquals(client_->Rollup(kDistrict, 2023), district, "district after import");
   EXPECT_THAT(Recompute(kDistrict, 2023).drift(), IsEmpty());
   client_.reset();
-  EXPECT_TRUE(server_->Terminate().ok());
+  EXPECT_THAT(server_->Terminate(), IsOk());
 }
 
 }  // namespace

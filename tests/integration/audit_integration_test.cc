@@ -31,6 +31,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
@@ -39,13 +40,13 @@ namespace {
 
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
-using testing::BinaryPath;
-using testing::CommandRun;
-using testing::FreePort;
-using testing::ReadFile;
-using testing::RunCommand;
-using testing::ServerProcess;
-using testing::TempDir;
+using testutil::BinaryPath;
+using testutil::CommandRun;
+using testutil::FreePort;
+using testutil::ReadFile;
+using testutil::RunCommand;
+using testutil::ServerProcess;
+using testutil::TempDir;
 
 constexpr char kDistrict[] = "430602";
 constexpr int kYear = 2023;
@@ -88,7 +89,7 @@ class AuditIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("audit");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
     district_ = generator_.District(kDistrict, "岳阳楼区", kDepartments, kUnits);
   }
@@ -97,7 +98,7 @@ class AuditIntegrationTest : public ::testing::Test {
     ingestion_stub_.reset();
     aggregation_stub_.reset();
     for (auto* server : {&ingestion_, &aggregation_, &scoring_}) {
-      if (*server != nullptr) EXPECT_TRUE((*server)->Terminate().ok());
+      if (*server != nullptr) EXPECT_THAT((*server)->Terminate(), IsOk());
     }
   }
 
@@ -105,17 +106,17 @@ class AuditIntegrationTest : public ::testing::Test {
   void StartServices() {
     absl::StatusOr<std::unique_ptr<ServerProcess>> scoring =
         ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=127.0.0.1:0"});
-    ASSERT_TRUE(scoring.ok()) << scoring.status();
+    ASSERT_THAT(scoring, IsOk());
     scoring_ = *std::move(scoring);
     absl::StatusOr<std::unique_ptr<ServerProcess>> aggregation = ServerProcess::Start(
         BinaryPath("budget-aggregation"),
         {"--listen=127.0.0.1:0", "--data=" + dir_->Join("aggregation"), "--no-durable"});
-    ASSERT_TRUE(aggregation.ok()) << aggregation.status();
+    ASSERT_THAT(aggregation, IsOk());
     aggregation_ = *std::move(aggregation);
     absl::StatusOr<std::unique_ptr<ServerProcess>> ingestion = ServerProcess::Start(
         BinaryPath("budget-ingestion"), {"--listen=127.0.0.1:0", "--data=" + dir_->Join("ingestion"),
                                      "--no-durable", "--scoring=" + scoring_->address()});
-    ASSERT_TRUE(ingestion.ok()) << ingestion.status();
+    ASSERT_THAT(ingestion, IsOk());
     ingestion_ = *std::move(ingestion);
     aggregation_stub_ = v1::AggregationService::NewStub(
         grpc::CreateChannel(aggregation_->address(), grpc::InsecureChannelCredentials()));
@@ -132,7 +133,7 @@ class AuditIntegrationTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     const grpc::Status status = aggregation_stub_->ImportOrgCsv(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     ASSERT_EQ(response.units(), kUnits);
   }
 
@@ -159,7 +160,7 @@ class AuditIntegrationTest : public ::testing::Test {
     }
     writer->WritesDone();
     const grpc::Status status = writer->Finish();
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     ASSERT_EQ(response.accepted(), static_cast<int>(packages.size()));
   }
 
@@ -187,11 +188,11 @@ class AuditIntegrationTest : public ::testing::Test {
       v1::ApplyEvaluationResponse applied_response;
       const grpc::Status status =
           aggregation_stub_->ApplyEvaluation(&apply_context, apply, &applied_response);
-      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_THAT(status, IsOk());
       ++applied;
     }
     const grpc::Status status = reader->Finish();
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     ASSERT_GT(applied, 0);
   }
 
@@ -220,7 +221,7 @@ class AuditIntegrationTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     const grpc::Status status = aggregation_stub_->GetRollup(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return response.rollup().measures().findings();
   }
 
@@ -287,7 +288,7 @@ TEST_F(AuditIntegrationTest, PlantedAnomaliesExitOneAndAreRecorded) {
   {
     grpc::ClientContext context;
     SetDeadline(&context);
-    ASSERT_TRUE(aggregation_stub_->GetFindings(&context, request, &response).ok());
+    ASSERT_THAT(aggregation_stub_->GetFindings(&context, request, &response), IsOk());
   }
   ASSERT_EQ(response.sources_size(), 2);
   EXPECT_EQ(response.sources(0).source(), "cross-unit");

@@ -10,7 +10,7 @@ budgetperf_cc_test(NAME auth_integration_test
     auth_server_test.cc
     auth_token_test.cc
   DEPS budgetperf::auth budgetperf::ingestion_service budgetperf::ingestion_test_packages
-    budgetperf::aggregation_service budgetperf::scoring_service budgetperf::testing
+    budgetperf::aggregation_service budgetperf::scoring_service budgetperf::testing budgetperf::status_matchers
     budgetperf::admin
     gRPC::grpc++
   LABELS integration)

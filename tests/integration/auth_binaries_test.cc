@@ -2,39 +2,42 @@
 // deployment, budgetd with budget-audit, plaintext beyond loopback, and
 // mutual TLS between servers.
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "gtest/gtest.h"
 #include "tests/integration/auth_integration_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth_integration_test {
 namespace {
 
+using ::testing::Not;
+
 // ---------------------------------------------------------------------------
 // The real binaries, wired with their flags
 // ---------------------------------------------------------------------------
 
-using ::budgetperf::testing::BinaryPath;
-using ::budgetperf::testing::ServerProcess;
+using ::budgetperf::testutil::BinaryPath;
+using ::budgetperf::testutil::ServerProcess;
 
 // A split deployment of processes: budget-ingestion keeps the tokens
 // (--auth-store, bootstrapping the admin token), budget-aggregation and
 // budget-scoring check tokens there (--auth, --service-token-file).
 TEST(AuthBinariesTest, SplitDeployment) {
   absl::StatusOr<TempDir> dir = TempDir::Create("auth-binaries");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   auto ingestion_process = ServerProcess::Start(
       BinaryPath("budget-ingestion"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("ingestion"),
                                 "--auth-store=" + dir->Join("auth"),
                                 "--bootstrap-admin-token-file=" + dir->Join("admin.token")});
-  ASSERT_TRUE(ingestion_process.ok()) << ingestion_process.status();
+  ASSERT_THAT(ingestion_process, IsOk());
   const std::string ingestion = (*ingestion_process)->address();
   absl::StatusOr<std::string> admin = auth::ReadTokenFile(dir->Join("admin.token"));
-  ASSERT_TRUE(admin.ok()) << admin.status();
+  ASSERT_THAT(admin, IsOk());
 
   // Tokens for the other servers, a unit and a bureau, over gRPC.
   auto issue = [&](const v1::Principal& principal) {
@@ -47,13 +50,13 @@ TEST(AuthBinariesTest, SplitDeployment) {
     security.token = *admin;
     grpc::Status s = v1::AuthService::NewStub(*auth::MakeClientChannel(ingestion, security))
                          ->IssueToken(&context, r, &response);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk());
     return response.token();
   };
   for (const char* name : {"budget-aggregation", "budget-scoring"}) {
-    ASSERT_TRUE(auth::WritePrivateFile(dir->Join(std::string(name) + ".token"),
-                                       issue(Named(v1::PRINCIPAL_SERVICE, name)))
-                    .ok());
+    ASSERT_THAT(auth::WritePrivateFile(dir->Join(std::string(name) + ".token"),
+                                       issue(Named(v1::PRINCIPAL_SERVICE, name))),
+                IsOk());
   }
   const std::string unit = issue(Unit(UsccA()));
   const std::string bureau = issue(Bureau("430602"));
@@ -63,12 +66,12 @@ TEST(AuthBinariesTest, SplitDeployment) {
       BinaryPath("budget-aggregation"),
       {"--listen=127.0.0.1:0", "--data=" + dir->Join("aggregation"), "--ingestion=" + ingestion,
        "--auth=" + ingestion, "--service-token-file=" + dir->Join("budget-aggregation.token")});
-  ASSERT_TRUE(aggregation_process.ok()) << aggregation_process.status();
+  ASSERT_THAT(aggregation_process, IsOk());
   const std::string aggregation = (*aggregation_process)->address();
   auto scoring_process = ServerProcess::Start(
       BinaryPath("budget-scoring"), {"--listen=127.0.0.1:0", "--auth=" + ingestion,
                               "--service-token-file=" + dir->Join("budget-scoring.token")});
-  ASSERT_TRUE(scoring_process.ok()) << scoring_process.status();
+  ASSERT_THAT(scoring_process, IsOk());
   const std::string scoring = (*scoring_process)->address();
 
   {
@@ -79,7 +82,7 @@ TEST(AuthBinariesTest, SplitDeployment) {
     };
     // Ingestion: the unit files; bureaus read by division.
     v1::SubmitRequest submit;
-    *submit.mutable_package() = ingestion::testing::PackageForUnit(kUnitA, "430602");
+    *submit.mutable_package() = ingestion::test_packages::PackageForUnit(kUnitA, "430602");
     submit.mutable_package()->set_year(kYear);
     EXPECT_EQ(Unary(v1::IngestionService::NewStub(channel(ingestion, "")),
                     &v1::IngestionService::Stub::Submit, submit)
@@ -87,13 +90,13 @@ TEST(AuthBinariesTest, SplitDeployment) {
               grpc::StatusCode::UNAUTHENTICATED);
     grpc::Status filed = Unary(v1::IngestionService::NewStub(channel(ingestion, unit)),
                                &v1::IngestionService::Stub::Submit, submit);
-    ASSERT_TRUE(filed.ok()) << filed.error_message();
+    ASSERT_THAT(filed, IsOk());
     v1::GetEvaluationRequest get;
     get.set_uscc(UsccA());
     get.set_year(kYear);
-    EXPECT_TRUE(Unary(v1::IngestionService::NewStub(channel(ingestion, bureau)),
-                      &v1::IngestionService::Stub::GetEvaluation, get)
-                    .ok());
+    EXPECT_THAT(Unary(v1::IngestionService::NewStub(channel(ingestion, bureau)),
+                      &v1::IngestionService::Stub::GetEvaluation, get),
+                IsOk());
     EXPECT_EQ(Unary(v1::IngestionService::NewStub(channel(ingestion, other_bureau)),
                     &v1::IngestionService::Stub::GetEvaluation, get)
                   .error_code(),
@@ -106,13 +109,13 @@ TEST(AuthBinariesTest, SplitDeployment) {
     *nodes.add_nodes() = Node(UsccA(), v1::NODE_KIND_UNIT, "430602-D01", "430602");
     grpc::Status upsert = Unary(v1::AggregationService::NewStub(channel(aggregation, *admin)),
                                 &v1::AggregationService::Stub::UpsertNodes, nodes);
-    ASSERT_TRUE(upsert.ok()) << upsert.error_message();
+    ASSERT_THAT(upsert, IsOk());
     v1::GetRollupRequest rollup;
     rollup.set_node_code("430602-D01");
     rollup.set_year(kYear);
-    EXPECT_TRUE(Unary(v1::AggregationService::NewStub(channel(aggregation, bureau)),
-                      &v1::AggregationService::Stub::GetRollup, rollup)
-                    .ok());
+    EXPECT_THAT(Unary(v1::AggregationService::NewStub(channel(aggregation, bureau)),
+                      &v1::AggregationService::Stub::GetRollup, rollup),
+                IsOk());
     EXPECT_EQ(Unary(v1::AggregationService::NewStub(channel(aggregation, other_bureau)),
                     &v1::AggregationService::Stub::GetRollup, rollup)
                   .error_code(),
@@ -132,7 +135,7 @@ TEST(AuthBinariesTest, SplitDeployment) {
     recompute_context.set_deadline(Deadline());
     grpc::Status recompute_status = v1::AggregationService::NewStub(channel(aggregation, *admin))
                                         ->Recompute(&recompute_context, recompute, &recomputed);
-    EXPECT_TRUE(recompute_status.ok()) << recompute_status.error_message();
+    EXPECT_THAT(recompute_status, IsOk());
     EXPECT_EQ(recomputed.source(), "ingestion " + ingestion);
     // Unit A's filing, read from ingestion with aggregation's service token,
     // is not applied yet (no outbox delivery in this deployment).
@@ -141,9 +144,9 @@ TEST(AuthBinariesTest, SplitDeployment) {
 
     // Scoring: any token, but a token.
     v1::ListProfilesRequest profiles;
-    EXPECT_TRUE(Unary(v1::ScoringService::NewStub(channel(scoring, unit)),
-                      &v1::ScoringService::Stub::ListProfiles, profiles)
-                    .ok());
+    EXPECT_THAT(Unary(v1::ScoringService::NewStub(channel(scoring, unit)),
+                      &v1::ScoringService::Stub::ListProfiles, profiles),
+                IsOk());
     EXPECT_EQ(Unary(v1::ScoringService::NewStub(channel(scoring, "")),
                     &v1::ScoringService::Stub::ListProfiles, profiles)
                   .error_code(),
@@ -163,11 +166,11 @@ TEST(AuthBinariesTest, SplitDeployment) {
                             .c_str()),
             0);
   absl::StatusOr<std::string> b_token = auth::ReadTokenFile(dir->Join("b.token"));
-  EXPECT_TRUE(b_token.ok()) << b_token.status();
+  EXPECT_THAT(b_token, IsOk());
 
-  EXPECT_TRUE((*scoring_process)->Terminate().ok());
-  EXPECT_TRUE((*aggregation_process)->Terminate().ok());
-  EXPECT_TRUE((*ingestion_process)->Terminate().ok());
+  EXPECT_THAT((*scoring_process)->Terminate(), IsOk());
+  EXPECT_THAT((*aggregation_process)->Terminate(), IsOk());
+  EXPECT_THAT((*ingestion_process)->Terminate(), IsOk());
 }
 
 // budgetd takes the same flags: it keeps the tokens itself (--auth-store),
@@ -175,15 +178,15 @@ TEST(AuthBinariesTest, SplitDeployment) {
 // district's bureau with --token-file.
 TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
   absl::StatusOr<TempDir> dir = TempDir::Create("auth-budgetd");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   auto budgetd_process = ServerProcess::Start(
       BinaryPath("budgetd"), {"--listen=127.0.0.1:0", "--data=" + dir->Join("data"),
                        "--auth-store=" + dir->Join("auth"),
                        "--bootstrap-admin-token-file=" + dir->Join("admin.token")});
-  ASSERT_TRUE(budgetd_process.ok()) << budgetd_process.status();
+  ASSERT_THAT(budgetd_process, IsOk());
   const std::string budgetd = (*budgetd_process)->address();
   absl::StatusOr<std::string> admin = auth::ReadTokenFile(dir->Join("admin.token"));
-  ASSERT_TRUE(admin.ok()) << admin.status();
+  ASSERT_THAT(admin, IsOk());
   auto channel = [&](const std::string& token) {
     ClientSecurity security;
     security.token = token;
@@ -196,14 +199,14 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
     grpc::ClientContext context;
     context.set_deadline(Deadline());
     grpc::Status s = v1::AuthService::NewStub(channel(*admin))->IssueToken(&context, r, &response);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk());
     return response.token();
   };
   const std::string unit = issue(Unit(UsccA()));
   const std::string bureau = issue(Bureau("430602"));
   const std::string other_bureau = issue(Bureau("430603"));
-  ASSERT_TRUE(auth::WritePrivateFile(dir->Join("bureau.token"), bureau).ok());
-  ASSERT_TRUE(auth::WritePrivateFile(dir->Join("other.token"), other_bureau).ok());
+  ASSERT_THAT(auth::WritePrivateFile(dir->Join("bureau.token"), bureau), IsOk());
+  ASSERT_THAT(auth::WritePrivateFile(dir->Join("other.token"), other_bureau), IsOk());
 
   v1::UpsertNodesRequest nodes;
   *nodes.add_nodes() = Node("430602", v1::NODE_KIND_DISTRICT, "", "430602");
@@ -211,10 +214,10 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
   *nodes.add_nodes() = Node(UsccA(), v1::NODE_KIND_UNIT, "430602-D01", "430602");
   grpc::Status upsert = Unary(v1::AggregationService::NewStub(channel(*admin)),
                               &v1::AggregationService::Stub::UpsertNodes, nodes);
-  ASSERT_TRUE(upsert.ok()) << upsert.error_message();
+  ASSERT_THAT(upsert, IsOk());
 
   v1::SubmitRequest submit;
-  *submit.mutable_package() = ingestion::testing::PackageForUnit(kUnitA, "430602");
+  *submit.mutable_package() = ingestion::test_packages::PackageForUnit(kUnitA, "430602");
   submit.mutable_package()->set_year(kYear);
   EXPECT_EQ(Unary(v1::IngestionService::NewStub(channel("")),
                   &v1::IngestionService::Stub::Submit, submit)
@@ -227,14 +230,14 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
   grpc::Status filed =
       Unary(v1::IngestionService::NewStub(channel(unit)), &v1::IngestionService::Stub::Submit,
             submit);
-  ASSERT_TRUE(filed.ok()) << filed.error_message();
+  ASSERT_THAT(filed, IsOk());
 
   v1::GetRollupRequest rollup;
   rollup.set_node_code("430602");
   rollup.set_year(kYear);
-  EXPECT_TRUE(Unary(v1::AggregationService::NewStub(channel(bureau)),
-                    &v1::AggregationService::Stub::GetRollup, rollup)
-                  .ok());
+  EXPECT_THAT(Unary(v1::AggregationService::NewStub(channel(bureau)),
+                    &v1::AggregationService::Stub::GetRollup, rollup),
+              IsOk());
   EXPECT_EQ(Unary(v1::AggregationService::NewStub(channel(other_bureau)),
                   &v1::AggregationService::Stub::GetRollup, rollup)
                 .error_code(),
@@ -250,26 +253,26 @@ TEST(AuthBinariesTest, BudgetdAndTheAuditWithTokens) {
     std::vector<std::string> args = {"--ingestion=" + budgetd, "--aggregation=" + budgetd,
                                      "--node=430602", "--year=" + std::to_string(kYear)};
     if (!token_file.empty()) args.push_back("--token-file=" + dir->Join(token_file));
-    return ::budgetperf::testing::RunCommand(*dir, BinaryPath("budget-audit"), args);
+    return ::budgetperf::testutil::RunCommand(*dir, BinaryPath("budget-audit"), args);
   };
-  const ::budgetperf::testing::CommandRun as_bureau = audit("bureau.token");
+  const ::budgetperf::testutil::CommandRun as_bureau = audit("bureau.token");
   EXPECT_TRUE(as_bureau.exit_code == 0 || as_bureau.exit_code == 1)
       << as_bureau.exit_code << "\n" << as_bureau.out << as_bureau.err;
-  const ::budgetperf::testing::CommandRun anonymous = audit("");
+  const ::budgetperf::testutil::CommandRun anonymous = audit("");
   EXPECT_EQ(anonymous.exit_code, 2) << anonymous.out << anonymous.err;
-  const ::budgetperf::testing::CommandRun other = audit("other.token");
+  const ::budgetperf::testutil::CommandRun other = audit("other.token");
   EXPECT_EQ(other.exit_code, 2) << other.out << other.err;
 
-  EXPECT_TRUE((*budgetd_process)->Terminate().ok());
+  EXPECT_THAT((*budgetd_process)->Terminate(), IsOk());
 }
 
 TEST(AuthBinariesTest, PlaintextBeyondLoopbackNeedsInsecure) {
   auto refused = ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=0.0.0.0:0"});
-  ASSERT_FALSE(refused.ok());
+  ASSERT_THAT(refused, Not(IsOk()));
   EXPECT_NE(refused.status().message().find("exit"), std::string::npos) << refused.status();
   auto started = ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=0.0.0.0:0", "--insecure"});
-  ASSERT_TRUE(started.ok()) << started.status();
-  EXPECT_TRUE((*started)->Terminate().ok());
+  ASSERT_THAT(started, IsOk());
+  EXPECT_THAT((*started)->Terminate(), IsOk());
 }
 
 // Mutual TLS end to end: budget-scoring serves TLS, requires client
@@ -277,7 +280,7 @@ TEST(AuthBinariesTest, PlaintextBeyondLoopbackNeedsInsecure) {
 // presenting its own certificate with its service token.
 TEST(AuthBinariesTest, MutualTlsBetweenServers) {
   absl::StatusOr<TempDir> dir = TempDir::Create("auth-binaries-tls");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   ASSERT_TRUE(MakeTestCertificates(*dir)) << "openssl is needed for the TLS tests";
   const std::string d = dir->path();
   const std::vector<std::string> tls = {"--tls-cert=" + d + "/server.pem",
@@ -288,7 +291,7 @@ TEST(AuthBinariesTest, MutualTlsBetweenServers) {
                                              "--bootstrap-admin-token-file=" + d + "/admin.token"};
   ingestion_args.insert(ingestion_args.end(), tls.begin(), tls.end());
   auto ingestion_process = ServerProcess::Start(BinaryPath("budget-ingestion"), ingestion_args);
-  ASSERT_TRUE(ingestion_process.ok()) << ingestion_process.status();
+  ASSERT_THAT(ingestion_process, IsOk());
   const std::string ingestion = (*ingestion_process)->address();
 
   ClientSecurity client;
@@ -296,7 +299,7 @@ TEST(AuthBinariesTest, MutualTlsBetweenServers) {
   client.tls_cert_file = d + "/client.pem";
   client.tls_key_file = d + "/client.key";
   absl::StatusOr<std::string> admin = auth::ReadTokenFile(d + "/admin.token");
-  ASSERT_TRUE(admin.ok()) << admin.status();
+  ASSERT_THAT(admin, IsOk());
   ClientSecurity as_admin = client;
   as_admin.token = *admin;
   v1::IssueTokenRequest issue;
@@ -306,17 +309,17 @@ TEST(AuthBinariesTest, MutualTlsBetweenServers) {
   context.set_deadline(Deadline());
   grpc::Status s = v1::AuthService::NewStub(*auth::MakeClientChannel(ingestion, as_admin))
                        ->IssueToken(&context, issue, &issued);
-  ASSERT_TRUE(s.ok()) << s.error_message();
-  ASSERT_TRUE(auth::WritePrivateFile(d + "/scoring.token", issued.token()).ok());
+  ASSERT_THAT(s, IsOk());
+  ASSERT_THAT(auth::WritePrivateFile(d + "/scoring.token", issued.token()), IsOk());
   const std::string unit = [&] {
     v1::IssueTokenRequest r;
     *r.mutable_principal() = Unit(UsccA());
     v1::IssueTokenResponse response;
     grpc::ClientContext c;
     c.set_deadline(Deadline());
-    EXPECT_TRUE(v1::AuthService::NewStub(*auth::MakeClientChannel(ingestion, as_admin))
-                    ->IssueToken(&c, r, &response)
-                    .ok());
+    EXPECT_THAT(v1::AuthService::NewStub(*auth::MakeClientChannel(ingestion, as_admin))
+                    ->IssueToken(&c, r, &response),
+                IsOk());
     return response.token();
   }();
 
@@ -324,23 +327,23 @@ TEST(AuthBinariesTest, MutualTlsBetweenServers) {
                                            "--service-token-file=" + d + "/scoring.token"};
   scoring_args.insert(scoring_args.end(), tls.begin(), tls.end());
   auto scoring_process = ServerProcess::Start(BinaryPath("budget-scoring"), scoring_args);
-  ASSERT_TRUE(scoring_process.ok()) << scoring_process.status();
+  ASSERT_THAT(scoring_process, IsOk());
   ClientSecurity as_unit = client;
   as_unit.token = unit;
   v1::ListProfilesRequest profiles;
   grpc::Status listed = Unary(
       v1::ScoringService::NewStub(*auth::MakeClientChannel((*scoring_process)->address(), as_unit)),
       &v1::ScoringService::Stub::ListProfiles, profiles);
-  EXPECT_TRUE(listed.ok()) << listed.error_message();
+  EXPECT_THAT(listed, IsOk());
   ClientSecurity plaintext;
   plaintext.token = unit;
-  EXPECT_FALSE(Unary(v1::ScoringService::NewStub(
-                         *auth::MakeClientChannel((*scoring_process)->address(), plaintext)),
-                     &v1::ScoringService::Stub::ListProfiles, profiles)
-                   .ok());
+  EXPECT_THAT(Unary(v1::ScoringService::NewStub(
+                        *auth::MakeClientChannel((*scoring_process)->address(), plaintext)),
+                    &v1::ScoringService::Stub::ListProfiles, profiles),
+              Not(IsOk()));
 
-  EXPECT_TRUE((*scoring_process)->Terminate().ok());
-  EXPECT_TRUE((*ingestion_process)->Terminate().ok());
+  EXPECT_THAT((*scoring_process)->Terminate(), IsOk());
+  EXPECT_THAT((*ingestion_process)->Terminate(), IsOk());
 }
 
 }  // namespace

@@ -23,25 +23,25 @@
 // their own with rates and TLS (auth_server_test.cc), and the real binaries
 // (auth_binaries_test.cc); this header is the deployment they share.
 
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
 
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
-
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
 #include "budgetperf/v1/admin.grpc.pb.h"
 #include "budgetperf/v1/aggregation.grpc.pb.h"
 #include "budgetperf/v1/auth.grpc.pb.h"
@@ -72,6 +72,7 @@
 #include "services/scoring/scoring_service.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
@@ -80,7 +81,7 @@ namespace auth_integration_test {
 using ::budgetperf::auth::AccessGuard;
 using ::budgetperf::auth::ClientSecurity;
 using ::budgetperf::auth::TokenManager;
-using ::budgetperf::testing::TempDir;
+using ::budgetperf::testutil::TempDir;
 
 inline constexpr int32_t kYear = 2023;
 // Unit A files in 430602 (岳阳楼区), unit B in 430603 (云溪区).
@@ -89,8 +90,8 @@ inline constexpr int kUnitB = 2;
 // How long the aggregation server trusts a token it has checked.
 inline constexpr std::chrono::milliseconds kRemoteTtl{1500};
 
-inline std::string UsccA() { return ingestion::testing::TestUscc(kUnitA); }
-inline std::string UsccB() { return ingestion::testing::TestUscc(kUnitB); }
+inline std::string UsccA() { return ingestion::test_packages::TestUscc(kUnitA); }
+inline std::string UsccB() { return ingestion::test_packages::TestUscc(kUnitB); }
 
 inline v1::Principal Unit(const std::string& uscc) {
   v1::Principal p;
@@ -182,11 +183,11 @@ struct Deployment {
   std::string admin, service, unit_a, unit_b, bureau_in, bureau_out;
   std::string expired, revoked, forged;
 
-  std::mutex channels_mu;
-  std::map<std::string, std::shared_ptr<grpc::Channel>> channels;
+  absl::Mutex channels_mu;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels ABSL_GUARDED_BY(channels_mu);
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& address, const std::string& token) {
-    std::lock_guard<std::mutex> lock(channels_mu);
+    absl::MutexLock lock(&channels_mu);
     std::shared_ptr<grpc::Channel>& channel = channels[address + "|" + token];
     if (channel == nullptr) {
       ClientSecurity security;
@@ -215,7 +216,10 @@ struct Deployment {
   }
 
   void Stop() {
-    channels.clear();
+    {
+      absl::MutexLock lock(&channels_mu);
+      channels.clear();
+    }
     if (aggregation != nullptr) aggregation->Shutdown(std::chrono::milliseconds(0));
     if (front != nullptr) front->Shutdown(std::chrono::milliseconds(0));
     aggregation.reset();
@@ -238,13 +242,13 @@ class AuthIntegrationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     d_ = new Deployment;
     absl::StatusOr<TempDir> dir = TempDir::Create("auth-integration");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     d_->dir = std::make_unique<TempDir>(*std::move(dir));
 
     // --- the front: ingestion, scoring and the token store ---
     absl::StatusOr<std::unique_ptr<auth::AuthStore>> auth_store =
         auth::AuthStore::Open(d_->dir->Join("auth"));
-    ASSERT_TRUE(auth_store.ok()) << auth_store.status();
+    ASSERT_THAT(auth_store, IsOk());
     d_->auth_store = *std::move(auth_store);
     d_->tokens = std::make_unique<TokenManager>(d_->auth_store.get(), TokenManager::Options{});
     d_->auth_service = std::make_unique<auth::AuthServiceImpl>(d_->tokens.get());
@@ -254,7 +258,7 @@ class AuthIntegrationTest : public ::testing::Test {
     store_options.durable = false;
     absl::StatusOr<std::unique_ptr<ingestion::IngestionStore>> store =
         ingestion::IngestionStore::Open(store_options);
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     d_->ingestion_store = *std::move(store);
     d_->ingestor = std::make_unique<ingestion::Ingestor>(d_->ingestion_store.get(), nullptr,
                                                          ingestion::Ingestor::Options{});
@@ -283,15 +287,16 @@ class AuthIntegrationTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<GrpcServer>> front =
         GrpcServer::Start(front_server, {d_->ingestion_service.get(), d_->scoring_service.get(),
                                          d_->auth_service.get(), d_->admin_service.get()});
-    ASSERT_TRUE(front.ok()) << front.status();
+    ASSERT_THAT(front, IsOk());
     d_->front = *std::move(front);
 
     // --- the tokens ---
     absl::StatusOr<std::optional<std::string>> bootstrapped =
         d_->tokens->BootstrapAdmin(d_->dir->Join("admin.token"));
-    ASSERT_TRUE(bootstrapped.ok() && bootstrapped->has_value());
+    ASSERT_THAT(bootstrapped, IsOk());
+    ASSERT_TRUE(bootstrapped->has_value());
     absl::StatusOr<std::string> admin = auth::ReadTokenFile(d_->dir->Join("admin.token"));
-    ASSERT_TRUE(admin.ok()) << admin.status();
+    ASSERT_THAT(admin, IsOk());
     d_->admin = *admin;
     d_->service = Issue(d_->tokens.get(), Named(v1::PRINCIPAL_SERVICE, "budget-aggregation"));
     d_->unit_a = Issue(d_->tokens.get(), Unit(UsccA()));
@@ -301,11 +306,11 @@ class AuthIntegrationTest : public ::testing::Test {
     d_->expired = Issue(d_->tokens.get(), Unit(UsccA()), /*ttl_seconds=*/1);
     d_->revoked = Issue(d_->tokens.get(), Unit(UsccA()));
     absl::StatusOr<auth::TokenParts> revoked = auth::ParseToken(d_->revoked);
-    ASSERT_TRUE(revoked.ok());
-    ASSERT_TRUE(d_->tokens->Revoke(revoked->token_id).ok());
+    ASSERT_THAT(revoked, IsOk());
+    ASSERT_THAT(d_->tokens->Revoke(revoked->token_id), IsOk());
     // The admin's token id with a secret of the right shape.
     absl::StatusOr<auth::TokenParts> forged = auth::ParseToken(d_->admin);
-    ASSERT_TRUE(forged.ok());
+    ASSERT_THAT(forged, IsOk());
     forged->secret = std::string(43, 'A');
     d_->forged = auth::FormatToken(*forged);
 
@@ -315,7 +320,7 @@ class AuthIntegrationTest : public ::testing::Test {
     aggregator_options.durable = false;
     absl::StatusOr<std::unique_ptr<Aggregator>> aggregator =
         Aggregator::Open(std::move(aggregator_options));
-    ASSERT_TRUE(aggregator.ok()) << aggregator.status();
+    ASSERT_THAT(aggregator, IsOk());
     d_->aggregator = *std::move(aggregator);
     d_->aggregation_service =
         std::make_unique<AggregationServiceImpl>(d_->aggregator.get(), nullptr);
@@ -323,7 +328,7 @@ class AuthIntegrationTest : public ::testing::Test {
     to_front.token = d_->service;
     absl::StatusOr<std::shared_ptr<grpc::Channel>> auth_channel =
         auth::MakeClientChannel(d_->front->address(), to_front);
-    ASSERT_TRUE(auth_channel.ok());
+    ASSERT_THAT(auth_channel, IsOk());
     auth::RemoteTokenVerifier::Options remote;
     remote.ttl = kRemoteTtl;
     AccessGuard::Options aggregation_options;
@@ -341,7 +346,7 @@ class AuthIntegrationTest : public ::testing::Test {
     aggregation_server.security->guard = d_->aggregation_guard;
     absl::StatusOr<std::unique_ptr<GrpcServer>> aggregation =
         GrpcServer::Start(aggregation_server, {d_->aggregation_service.get()});
-    ASSERT_TRUE(aggregation.ok()) << aggregation.status();
+    ASSERT_THAT(aggregation, IsOk());
     d_->aggregation = *std::move(aggregation);
 
     // --- data: the tree (by the admin, over gRPC) and both units' filings ---
@@ -363,19 +368,19 @@ class AuthIntegrationTest : public ::testing::Test {
     v1::UpsertNodesResponse upserted;
     grpc::Status upsert =
         d_->Aggregation(d_->admin)->UpsertNodes(&upsert_context, nodes, &upserted);
-    ASSERT_TRUE(upsert.ok()) << upsert.error_message();
+    ASSERT_THAT(upsert, IsOk());
 
     for (const auto& [n, division, token] :
          {std::tuple<int, std::string, std::string>{kUnitA, "430602", d_->unit_a},
           std::tuple<int, std::string, std::string>{kUnitB, "430603", d_->unit_b}}) {
       v1::SubmitRequest request;
-      *request.mutable_package() = ingestion::testing::PackageForUnit(n, division);
+      *request.mutable_package() = ingestion::test_packages::PackageForUnit(n, division);
       request.mutable_package()->set_year(kYear);
       v1::SubmitResponse response;
       grpc::ClientContext context;
       context.set_deadline(Deadline());
       grpc::Status s = d_->Ingestion(token)->Submit(&context, request, &response);
-      ASSERT_TRUE(s.ok()) << s.error_message();
+      ASSERT_THAT(s, IsOk());
     }
 
     // Let the short-lived token run out before the tests use it.

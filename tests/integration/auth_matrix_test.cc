@@ -2,18 +2,21 @@
 // against the in-process deployment (auth_integration_test_fixture.h), and
 // that refused calls change nothing.
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/integration/auth_integration_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth_integration_test {
 namespace {
+
+using ::testing::Not;
 
 // ---------------------------------------------------------------------------
 // The matrix
@@ -22,7 +25,7 @@ namespace {
 // What a caller acts on.
 struct Target {
   std::string uscc;      // a unit
-  int unit_number;       // ingestion::testing's number of that unit
+  int unit_number;       // ingestion::test_packages' number of that unit
   std::string division;  // its division code
   std::string node;      // an org node for node-scoped calls
   std::string district;  // a node under which to create one
@@ -60,7 +63,7 @@ std::vector<std::pair<std::string, Op>> Ops() {
   std::vector<std::pair<std::string, Op>> ops;
   ops.emplace_back("Submit", [](Deployment* d, const std::string& token, const Target& t) {
     v1::SubmitRequest r;
-    *r.mutable_package() = ingestion::testing::PackageForUnit(t.unit_number, t.division);
+    *r.mutable_package() = ingestion::test_packages::PackageForUnit(t.unit_number, t.division);
     r.mutable_package()->set_year(kYear);
     return Unary(d->Ingestion(token), &v1::IngestionService::Stub::Submit, r);
   });
@@ -72,7 +75,7 @@ std::vector<std::pair<std::string, Op>> Ops() {
     std::unique_ptr<grpc::ClientWriter<v1::SubmitRequest>> writer =
         stub->SubmitStream(&context, &response);
     v1::SubmitRequest r;
-    *r.mutable_package() = ingestion::testing::PackageForUnit(t.unit_number, t.division);
+    *r.mutable_package() = ingestion::test_packages::PackageForUnit(t.unit_number, t.division);
     r.mutable_package()->set_year(kYear);
     writer->Write(r);
     writer->WritesDone();
@@ -236,17 +239,17 @@ TEST_F(AuthIntegrationTest, RefusedCallsChangeNothing) {
     grpc::ClientContext context;
     context.set_deadline(Deadline());
     grpc::Status s = d_->Ingestion(d_->admin)->ListVersions(&context, r, &response);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk());
     return response.versions_size();
   };
   const int before_b = versions_of(UsccB());
   for (const std::string& token :
        {std::string(), d_->forged, d_->expired, d_->revoked, d_->unit_a, d_->bureau_out}) {
     v1::SubmitRequest r;
-    *r.mutable_package() = ingestion::testing::PackageForUnit(kUnitB, "430603");
+    *r.mutable_package() = ingestion::test_packages::PackageForUnit(kUnitB, "430603");
     r.mutable_package()->set_year(kYear);
     grpc::Status s = Unary(d_->Ingestion(token), &v1::IngestionService::Stub::Submit, r);
-    EXPECT_FALSE(s.ok());
+    EXPECT_THAT(s, Not(IsOk()));
   }
   EXPECT_EQ(versions_of(UsccB()), before_b);
 }
@@ -261,7 +264,7 @@ TEST_F(AuthIntegrationTest, SubmitStreamChecksEachPackage) {
     v1::ListVersionsResponse response;
     grpc::ClientContext context;
     context.set_deadline(Deadline());
-    EXPECT_TRUE(d_->Ingestion(d_->admin)->ListVersions(&context, r, &response).ok());
+    EXPECT_THAT(d_->Ingestion(d_->admin)->ListVersions(&context, r, &response), IsOk());
     return response.versions_size();
   };
   const int before_a = versions_of(UsccA());
@@ -276,7 +279,7 @@ TEST_F(AuthIntegrationTest, SubmitStreamChecksEachPackage) {
                                     std::pair<int, std::string>{kUnitB, "430603"},
                                     std::pair<int, std::string>{kUnitA, "430602"}}) {
     v1::SubmitRequest r;
-    *r.mutable_package() = ingestion::testing::PackageForUnit(n, division);
+    *r.mutable_package() = ingestion::test_packages::PackageForUnit(n, division);
     r.mutable_package()->set_year(kYear);
     if (!writer->Write(r)) break;  // the server has ended the call
   }
@@ -293,13 +296,13 @@ TEST_F(AuthIntegrationTest, SubmitStreamChecksEachPackage) {
   auto ok_writer = stub->SubmitStream(&ok_context, &ok_response);
   for (int i = 0; i < 3; ++i) {
     v1::SubmitRequest r;
-    *r.mutable_package() = ingestion::testing::PackageForUnit(kUnitA, "430602");
+    *r.mutable_package() = ingestion::test_packages::PackageForUnit(kUnitA, "430602");
     r.mutable_package()->set_year(kYear);
     ASSERT_TRUE(ok_writer->Write(r));
   }
   ok_writer->WritesDone();
   grpc::Status ok = ok_writer->Finish();
-  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  ASSERT_THAT(ok, IsOk());
   EXPECT_EQ(ok_response.accepted(), 3);
 }
 

@@ -2,13 +2,14 @@
 // refusals that do not tell whether a unit exists, the principal the
 // handlers see, and units placed by a remote tree lookup.
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "gtest/gtest.h"
 #include "tests/integration/auth_integration_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth_integration_test {
@@ -28,7 +29,7 @@ TEST_F(AuthIntegrationTest, BureauListingsAreNarrowedToItsDivision) {
     v1::ListEvaluationsResponse item;
     while (reader->Read(&item)) units.insert(item.summary().uscc());
     grpc::Status s = reader->Finish();
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk());
     return units;
   };
   EXPECT_EQ(list(d_->bureau_in, ""), std::set<std::string>{UsccA()});
@@ -39,7 +40,7 @@ TEST_F(AuthIntegrationTest, BureauListingsAreNarrowedToItsDivision) {
 
 // A refusal reads the same whether the unit or node asked about exists.
 TEST_F(AuthIntegrationTest, RefusalsDoNotTellWhetherAUnitExists) {
-  const std::string unknown = ingestion::testing::TestUscc(77777);
+  const std::string unknown = ingestion::test_packages::TestUscc(77777);
   auto get = [](const std::string& token, const std::string& uscc) {
     v1::GetEvaluationRequest r;
     r.set_uscc(uscc);
@@ -80,16 +81,16 @@ TEST_F(AuthIntegrationTest, HandlersSeeTheAuthenticatedPrincipal) {
   v1::IssueTokenResponse response;
   grpc::ClientContext context;
   context.set_deadline(Deadline());
-  ASSERT_TRUE(d_->Auth(d_->admin)->IssueToken(&context, r, &response).ok());
+  ASSERT_THAT(d_->Auth(d_->admin)->IssueToken(&context, r, &response), IsOk());
   EXPECT_EQ(response.record().issued_by(), "admin admin");
   EXPECT_TRUE(response.record().secret_sha256().empty());
   // The token issued over gRPC works at once, at both servers.
   v1::GetRollupRequest rollup;
   rollup.set_node_code("430602");
   rollup.set_year(kYear);
-  EXPECT_TRUE(
-      Unary(d_->Aggregation(response.token()), &v1::AggregationService::Stub::GetRollup, rollup)
-          .ok());
+  EXPECT_THAT(
+      Unary(d_->Aggregation(response.token()), &v1::AggregationService::Stub::GetRollup, rollup),
+      IsOk());
 }
 
 // Revocation is immediate where the store is, and reaches the other servers
@@ -103,7 +104,7 @@ TEST_F(AuthIntegrationTest, RemoteTreeLookupPlacesUnits) {
   EXPECT_EQ(*resolver.Locate(Bureau("430603"), UsccA(), kYear), auth::Placement::kOutside);
   EXPECT_EQ(*resolver.Locate(Bureau("430602"), "nowhere", kYear), auth::Placement::kUnknown);
   auth::GrpcNodePathLookup no_token(d_->Channel(d_->aggregation->address(), ""), {});
-  EXPECT_TRUE(absl::IsUnavailable(no_token(UsccA(), kYear).status()));
+  EXPECT_THAT(no_token(UsccA(), kYear).status(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 // Health checks need no token (probes carry none).

@@ -1,17 +1,20 @@
 // Servers of their own behind the AccessGuard: the submit rate per unit,
 // mutual TLS, plaintext beyond loopback, and services without a policy.
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "gtest/gtest.h"
 #include "tests/integration/auth_integration_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth_integration_test {
 namespace {
+
+using ::testing::Not;
 
 // ---------------------------------------------------------------------------
 // Servers of their own: the rate, TLS, refusing to start
@@ -21,11 +24,11 @@ class AuthServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("auth-server");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
     absl::StatusOr<std::unique_ptr<auth::AuthStore>> store =
         auth::AuthStore::Open(dir_->Join("auth"));
-    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
     tokens_ = std::make_unique<TokenManager>(store_.get(), TokenManager::Options{});
     service_ = std::make_unique<auth::AuthServiceImpl>(tokens_.get());
@@ -52,7 +55,7 @@ TEST_F(AuthServerTest, SubmitIsRateLimitedPerUnit) {
   store_options.path = dir_->Join("ingestion");
   store_options.durable = false;
   auto store = ingestion::IngestionStore::Open(store_options);
-  ASSERT_TRUE(store.ok());
+  ASSERT_THAT(store, IsOk());
   ingestion::Ingestor ingestor(store->get(), nullptr, {});
   ingestion::WorkQueue work(2);
   ingestion::IngestionServiceImpl service(&ingestor, &work);
@@ -60,19 +63,19 @@ TEST_F(AuthServerTest, SubmitIsRateLimitedPerUnit) {
   options.security = ServerSecurity{};
   options.security->guard = MakeGuard(/*rate=*/0.5, /*burst=*/2);
   auto server = GrpcServer::Start(options, {&service});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
 
   const std::string unit = Issue(tokens_.get(), Unit(UsccA()));
   ClientSecurity security;
   security.token = unit;
   auto channel = auth::MakeClientChannel((*server)->address(), security);
-  ASSERT_TRUE(channel.ok());
+  ASSERT_THAT(channel, IsOk());
   ClientSecurity as_admin;
   as_admin.token = admin_;
   auto admin_channel = auth::MakeClientChannel((*server)->address(), as_admin);
-  ASSERT_TRUE(admin_channel.ok());
+  ASSERT_THAT(admin_channel, IsOk());
   v1::SubmitRequest r;
-  *r.mutable_package() = ingestion::testing::PackageForUnit(kUnitA, "430602");
+  *r.mutable_package() = ingestion::test_packages::PackageForUnit(kUnitA, "430602");
   std::vector<grpc::StatusCode> codes;
   for (int i = 0; i < 3; ++i) {
     codes.push_back(
@@ -83,9 +86,9 @@ TEST_F(AuthServerTest, SubmitIsRateLimitedPerUnit) {
                                                   grpc::StatusCode::RESOURCE_EXHAUSTED}));
   // Admins (bulk loads) are not limited.
   for (int i = 0; i < 3; ++i) {
-    EXPECT_TRUE(
-        Unary(v1::IngestionService::NewStub(*admin_channel), &v1::IngestionService::Stub::Submit, r)
-            .ok());
+    EXPECT_THAT(Unary(v1::IngestionService::NewStub(*admin_channel),
+                      &v1::IngestionService::Stub::Submit, r),
+                IsOk());
   }
   (*server)->Shutdown(std::chrono::milliseconds(0));
 }
@@ -102,11 +105,11 @@ TEST_F(AuthServerTest, MutualTls) {
   options.security->tls_ca_file = d + "/ca.pem";
   options.security->guard = MakeGuard();
   auto server = GrpcServer::Start(options, {service_.get()});
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
 
   auto list_tokens = [&](const ClientSecurity& security) {
     auto channel = auth::MakeClientChannel((*server)->address(), security);
-    EXPECT_TRUE(channel.ok()) << channel.status();
+    EXPECT_THAT(channel, IsOk());
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     v1::ListTokensResponse response;
@@ -119,7 +122,7 @@ TEST_F(AuthServerTest, MutualTls) {
   full.tls_key_file = d + "/client.key";
   full.token = admin_;
   grpc::Status ok = list_tokens(full);
-  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_THAT(ok, IsOk());
 
   ClientSecurity no_token = full;
   no_token.token.clear();
@@ -128,11 +131,12 @@ TEST_F(AuthServerTest, MutualTls) {
   ClientSecurity no_client_cert;
   no_client_cert.tls_ca_file = d + "/ca.pem";
   no_client_cert.token = admin_;
-  EXPECT_FALSE(list_tokens(no_client_cert).ok()) << "mutual TLS requires a client certificate";
+  EXPECT_THAT(list_tokens(no_client_cert), Not(IsOk()))
+      << "mutual TLS requires a client certificate";
 
   ClientSecurity plaintext;
   plaintext.token = admin_;
-  EXPECT_FALSE(list_tokens(plaintext).ok());
+  EXPECT_THAT(list_tokens(plaintext), Not(IsOk()));
   (*server)->Shutdown(std::chrono::milliseconds(0));
 }
 
@@ -142,20 +146,21 @@ TEST_F(AuthServerTest, PlaintextBeyondLoopbackNeedsInsecure) {
   options.security = ServerSecurity{};
   options.security->guard = MakeGuard();
   auto refused = GrpcServer::Start(options, {service_.get()});
-  ASSERT_FALSE(refused.ok());
-  EXPECT_TRUE(absl::IsFailedPrecondition(refused.status()));
+  ASSERT_THAT(refused, Not(IsOk()));
+  EXPECT_THAT(refused.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_NE(refused.status().message().find("--tls-cert"), std::string::npos);
   EXPECT_NE(refused.status().message().find("--insecure"), std::string::npos);
 
   options.security->insecure = true;
   auto started = GrpcServer::Start(options, {service_.get()});
-  ASSERT_TRUE(started.ok()) << started.status();
+  ASSERT_THAT(started, IsOk());
   (*started)->Shutdown(std::chrono::milliseconds(0));
 
   GrpcServerOptions half;
   half.security = ServerSecurity{};
   half.security->tls_cert_file = dir_->Join("missing.pem");
-  EXPECT_TRUE(absl::IsInvalidArgument(GrpcServer::Start(half, {service_.get()}).status()));
+  EXPECT_THAT(GrpcServer::Start(half, {service_.get()}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // A service the guard has no policy for is not served at all.
@@ -166,7 +171,7 @@ TEST_F(AuthServerTest, ServicesWithoutPolicyAreNotServed) {
   options.security = ServerSecurity{};
   options.security->guard = MakeGuard();
   auto server = GrpcServer::Start(options, {&unknown});
-  EXPECT_TRUE(absl::IsFailedPrecondition(server.status())) << server.status();
+  EXPECT_THAT(server.status(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 }  // namespace

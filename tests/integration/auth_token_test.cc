@@ -2,13 +2,15 @@
 // cache time, Authenticate for services only, scoring behind a token, and
 // health checks without one.
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "tests/integration/auth_integration_test_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
 namespace auth_integration_test {
@@ -22,12 +24,13 @@ TEST_F(AuthIntegrationTest, RevocationReachesOtherServersWithinTheCacheTime) {
   v1::GetEvaluationRequest get;
   get.set_uscc(UsccA());
   get.set_year(kYear);
-  ASSERT_TRUE(Unary(d_->Aggregation(token), &v1::AggregationService::Stub::GetRollup, rollup).ok());
-  ASSERT_TRUE(Unary(d_->Ingestion(token), &v1::IngestionService::Stub::GetEvaluation, get).ok());
+  ASSERT_THAT(Unary(d_->Aggregation(token), &v1::AggregationService::Stub::GetRollup, rollup),
+              IsOk());
+  ASSERT_THAT(Unary(d_->Ingestion(token), &v1::IngestionService::Stub::GetEvaluation, get), IsOk());
 
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(auth::ParseToken(token)->token_id);
-  ASSERT_TRUE(Unary(d_->Auth(d_->admin), &v1::AuthService::Stub::RevokeToken, revoke).ok());
+  ASSERT_THAT(Unary(d_->Auth(d_->admin), &v1::AuthService::Stub::RevokeToken, revoke), IsOk());
   EXPECT_EQ(
       Unary(d_->Ingestion(token), &v1::IngestionService::Stub::GetEvaluation, get).error_code(),
       grpc::StatusCode::UNAUTHENTICATED);
@@ -46,13 +49,13 @@ TEST_F(AuthIntegrationTest, AuthenticateIsForServices) {
   v1::AuthenticateResponse response;
   grpc::ClientContext context;
   context.set_deadline(Deadline());
-  ASSERT_TRUE(d_->Auth(d_->service)->Authenticate(&context, r, &response).ok());
+  ASSERT_THAT(d_->Auth(d_->service)->Authenticate(&context, r, &response), IsOk());
   EXPECT_TRUE(response.valid());
   EXPECT_EQ(response.principal().uscc(), UsccB());
   r.set_token(d_->revoked);
   grpc::ClientContext context2;
   context2.set_deadline(Deadline());
-  ASSERT_TRUE(d_->Auth(d_->service)->Authenticate(&context2, r, &response).ok());
+  ASSERT_THAT(d_->Auth(d_->service)->Authenticate(&context2, r, &response), IsOk());
   EXPECT_FALSE(response.valid());
   EXPECT_EQ(Unary(d_->Auth(d_->unit_a), &v1::AuthService::Stub::Authenticate, r).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -63,8 +66,9 @@ TEST_F(AuthIntegrationTest, AuthenticateIsForServices) {
 // Scoring keeps no data: any authenticated caller, nobody else.
 TEST_F(AuthIntegrationTest, ScoringNeedsAToken) {
   v1::ListProfilesRequest r;
-  EXPECT_TRUE(Unary(d_->Scoring(d_->unit_a), &v1::ScoringService::Stub::ListProfiles, r).ok());
-  EXPECT_TRUE(Unary(d_->Scoring(d_->bureau_out), &v1::ScoringService::Stub::ListProfiles, r).ok());
+  EXPECT_THAT(Unary(d_->Scoring(d_->unit_a), &v1::ScoringService::Stub::ListProfiles, r), IsOk());
+  EXPECT_THAT(Unary(d_->Scoring(d_->bureau_out), &v1::ScoringService::Stub::ListProfiles, r),
+              IsOk());
   EXPECT_EQ(Unary(d_->Scoring(""), &v1::ScoringService::Stub::ListProfiles, r).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 }
@@ -80,20 +84,18 @@ TEST_F(AuthIntegrationTest, HealthNeedsNoToken) {
   grpc::Slice empty;
   request = grpc::ByteBuffer(&empty, 1);
   grpc::ByteBuffer response;
-  std::mutex mu;
-  std::condition_variable done;
+  absl::Mutex mu;
   bool finished = false;
   grpc::Status status;
   stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
                  [&](grpc::Status s) {
-                   std::lock_guard<std::mutex> lock(mu);
+                   absl::MutexLock lock(&mu);
                    status = std::move(s);
                    finished = true;
-                   done.notify_all();
                  });
-  std::unique_lock<std::mutex> lock(mu);
-  done.wait(lock, [&] { return finished; });
-  EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(&finished));
+  EXPECT_THAT(status, IsOk()) << status.error_code() << " " << status.error_message();
 }
 
 }  // namespace

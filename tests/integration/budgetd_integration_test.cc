@@ -17,20 +17,21 @@
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
 namespace budgetperf {
 namespace {
 
-using testing::ServerProcess;
-using testing::TempDir;
+using testutil::ServerProcess;
+using testutil::TempDir;
 
-const std::string kBudgetd = testing::BinaryPath("budgetd");
+const std::string kBudgetd = testutil::BinaryPath("budgetd");
 
 std::unique_ptr<ServerProcess> StartBudgetd(const TempDir& dir) {
   auto server = ServerProcess::Start(kBudgetd, {"--listen=127.0.0.1:0", "--data=" + dir.path()});
-  EXPECT_TRUE(server.ok()) << server.status();
+  EXPECT_THAT(server, IsOk());
   return server.ok() ? *std::move(server) : nullptr;
 }
 
@@ -55,7 +56,7 @@ v1::Rollup WaitForRollup(v1::AggregationService::Stub* stub, const std::string& 
 
 TEST(BudgetdIntegrationTest, OnePortServesTheWholePipelineAndSurvivesARestart) {
   absl::StatusOr<TempDir> dir = TempDir::Create();
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   SampleGenerator generator(21);
   SampleDistrict district = generator.District("430602", "岳阳楼区", 3, 12);
   int64_t executed = 0;
@@ -72,7 +73,7 @@ TEST(BudgetdIntegrationTest, OnePortServesTheWholePipelineAndSurvivesARestart) {
       v1::ImportOrgCsvRequest request;
       request.set_csv(OrgCsv(district.org));
       v1::ImportOrgCsvResponse response;
-      ASSERT_TRUE(aggregation->ImportOrgCsv(&context, request, &response).ok());
+      ASSERT_THAT(aggregation->ImportOrgCsv(&context, request, &response), IsOk());
       EXPECT_EQ(response.units(), 12);
     }
     for (const SampleUnit& unit : district.units) {
@@ -82,7 +83,7 @@ TEST(BudgetdIntegrationTest, OnePortServesTheWholePipelineAndSurvivesARestart) {
       executed += request.package().overall().funds().amounts().executed_fen();
       v1::SubmitResponse response;
       grpc::Status status = ingestion->Submit(&context, request, &response);
-      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_THAT(status, IsOk());
       EXPECT_EQ(response.version(), 1);
       // Scored in process, at once.
       EXPECT_TRUE(response.has_scorecard_summary()) << unit.name;
@@ -90,7 +91,7 @@ TEST(BudgetdIntegrationTest, OnePortServesTheWholePipelineAndSurvivesARestart) {
     {
       grpc::ClientContext context;
       v1::ListProfilesResponse response;
-      ASSERT_TRUE(scoring->ListProfiles(&context, v1::ListProfilesRequest(), &response).ok());
+      ASSERT_THAT(scoring->ListProfiles(&context, v1::ListProfilesRequest(), &response), IsOk());
       EXPECT_EQ(response.default_profile(), "national-2020");
     }
     const int64_t filed = static_cast<int64_t>(district.units.size());
@@ -104,7 +105,7 @@ TEST(BudgetdIntegrationTest, OnePortServesTheWholePipelineAndSurvivesARestart) {
     ingestion.reset();
     scoring.reset();
     aggregation.reset();
-    EXPECT_TRUE(budgetd->Terminate().ok());
+    EXPECT_THAT(budgetd->Terminate(), IsOk());
   }
   // Restart on the same folder: everything is still there.
   std::unique_ptr<ServerProcess> budgetd = StartBudgetd(*dir);
@@ -120,12 +121,12 @@ TEST(BudgetdIntegrationTest, OnePortServesTheWholePipelineAndSurvivesARestart) {
   get.set_uscc(district.units.back().uscc);
   get.set_year(2023);
   v1::GetEvaluationResponse response;
-  ASSERT_TRUE(ingestion->GetEvaluation(&context, get, &response).ok());
+  ASSERT_THAT(ingestion->GetEvaluation(&context, get, &response), IsOk());
   EXPECT_EQ(response.latest_version(), 1);
   channel.reset();
   aggregation.reset();
   ingestion.reset();
-  EXPECT_TRUE(budgetd->Terminate().ok());
+  EXPECT_THAT(budgetd->Terminate(), IsOk());
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
@@ -33,11 +34,11 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::BinaryPath;
-using testing::CommandRun;
-using testing::RunCommand;
-using testing::ServerProcess;
-using testing::TempDir;
+using testutil::BinaryPath;
+using testutil::CommandRun;
+using testutil::RunCommand;
+using testutil::ServerProcess;
+using testutil::TempDir;
 
 constexpr char kDistrict[] = "430602";
 constexpr int kYear = 2023;
@@ -61,7 +62,7 @@ struct Clients {
     grpc::ClientContext context;
     SetDeadline(&context);
     const grpc::Status status = aggregation->GetRollup(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return response.rollup();
   }
 
@@ -73,7 +74,7 @@ struct Clients {
     grpc::ClientContext context;
     SetDeadline(&context);
     const grpc::Status status = ingestion->GetEvaluation(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return response.latest_version();
   }
 
@@ -84,7 +85,7 @@ struct Clients {
     grpc::ClientContext context;
     SetDeadline(&context);
     const grpc::Status status = ingestion->Submit(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
   }
 
   std::shared_ptr<grpc::Channel> channel;
@@ -96,13 +97,13 @@ std::unique_ptr<ServerProcess> Start(const std::string& binary,
                                      const std::vector<std::string>& args) {
   absl::StatusOr<std::unique_ptr<ServerProcess>> server =
       ServerProcess::Start(BinaryPath(binary), args);
-  EXPECT_TRUE(server.ok()) << binary << ": " << server.status();
+  EXPECT_THAT(server, IsOk()) << binary << ": " << server.status();
   return server.ok() ? *std::move(server) : nullptr;
 }
 
 TEST(CheckpointIntegrationTest, BudgetdCheckpointRestoresOnASecondBudgetd) {
   absl::StatusOr<TempDir> dir = TempDir::Create("checkpoint-it");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   const SampleGenerator generator(7);
   const SampleDistrict district = generator.District(kDistrict, "岳阳楼区", 2, 6);
   const int64_t filers = static_cast<int64_t>(district.units.size());
@@ -117,7 +118,7 @@ TEST(CheckpointIntegrationTest, BudgetdCheckpointRestoresOnASecondBudgetd) {
     v1::ImportOrgCsvResponse response;
     grpc::ClientContext context;
     SetDeadline(&context);
-    ASSERT_TRUE(clients->aggregation->ImportOrgCsv(&context, request, &response).ok());
+    ASSERT_THAT(clients->aggregation->ImportOrgCsv(&context, request, &response), IsOk());
   }
   for (const SampleUnit& unit : district.units) {
     ASSERT_NO_FATAL_FAILURE(clients->Submit(generator.Package(unit, kYear)));
@@ -178,13 +179,13 @@ TEST(CheckpointIntegrationTest, BudgetdCheckpointRestoresOnASecondBudgetd) {
 
   clients.reset();
   restored_clients.reset();
-  EXPECT_TRUE(restored->Terminate().ok());
-  EXPECT_TRUE(live->Terminate().ok());
+  EXPECT_THAT(restored->Terminate(), IsOk());
+  EXPECT_THAT(live->Terminate(), IsOk());
 }
 
 TEST(CheckpointIntegrationTest, BudgetAggregationCheckpointsItsStore) {
   absl::StatusOr<TempDir> dir = TempDir::Create("checkpoint-it");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   std::unique_ptr<ServerProcess> aggregation =
       Start("budget-aggregation", {"--listen=127.0.0.1:0", "--data=" + dir->Join("aggregation")});
   ASSERT_NE(aggregation, nullptr);
@@ -196,7 +197,7 @@ TEST(CheckpointIntegrationTest, BudgetAggregationCheckpointsItsStore) {
   EXPECT_THAT(run.out, HasSubstr(backup + "/aggregation"));
   EXPECT_THAT(run.out, Not(HasSubstr("ingestion")));
   EXPECT_TRUE(std::filesystem::is_directory(backup + "/aggregation"));
-  EXPECT_TRUE(aggregation->Terminate().ok());
+  EXPECT_THAT(aggregation->Terminate(), IsOk());
 }
 
 }  // namespace

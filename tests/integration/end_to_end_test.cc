@@ -33,6 +33,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
@@ -40,13 +41,13 @@ namespace budgetperf {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-using testing::BinaryPath;
-using testing::CommandRun;
-using testing::FreePort;
-using testing::ReadFile;
-using testing::RunCommand;
-using testing::ServerProcess;
-using testing::TempDir;
+using testutil::BinaryPath;
+using testutil::CommandRun;
+using testutil::FreePort;
+using testutil::ReadFile;
+using testutil::RunCommand;
+using testutil::ServerProcess;
+using testutil::TempDir;
 
 constexpr char kDistrict[] = "430602";
 constexpr int kPriorYear = 2022;
@@ -160,7 +161,7 @@ class EndToEndTest : public ::testing::Test {
   // SIGTERM to every server started, newest first; each must exit 0.
   void StopServers() {
     while (!servers_.empty()) {
-      EXPECT_TRUE(servers_.back()->Terminate().ok());
+      EXPECT_THAT(servers_.back()->Terminate(), IsOk());
       servers_.pop_back();
     }
   }
@@ -181,7 +182,7 @@ class EndToEndTest : public ::testing::Test {
       grpc::ClientContext context;
       SetDeadline(&context);
       const grpc::Status status = aggregation->ImportOrgCsv(&context, request, &response);
-      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_THAT(status, IsOk());
       ASSERT_EQ(response.units(), kUnits);
     }
 
@@ -196,7 +197,7 @@ class EndToEndTest : public ::testing::Test {
         grpc::ClientContext context;
         SetDeadline(&context);
         const grpc::Status status = ingestion->Submit(&context, request, &response);
-        ASSERT_TRUE(status.ok()) << package.unit().name() << ": " << status.error_message();
+        ASSERT_THAT(status, IsOk()) << package.unit().name() << ": " << status.error_message();
         ASSERT_EQ(response.version(), 1);
         ASSERT_EQ(response.scoring_status(), v1::SCORED) << package.unit().name();
         package_findings[year] += response.finding_counts().total();
@@ -247,7 +248,7 @@ class EndToEndTest : public ::testing::Test {
       grpc::ClientContext context;
       SetDeadline(&context);
       const grpc::Status status = aggregation->Drilldown(&context, request, &out->drilldown);
-      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_THAT(status, IsOk());
     }
     {
       v1::CoverageRequest request;
@@ -256,7 +257,7 @@ class EndToEndTest : public ::testing::Test {
       grpc::ClientContext context;
       SetDeadline(&context);
       const grpc::Status status = aggregation->Coverage(&context, request, &out->coverage);
-      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_THAT(status, IsOk());
     }
     for (const SampleUnit& unit : district_.units) {
       v1::GetEvaluationRequest get;
@@ -266,7 +267,7 @@ class EndToEndTest : public ::testing::Test {
       grpc::ClientContext get_context;
       SetDeadline(&get_context);
       grpc::Status status = ingestion->GetEvaluation(&get_context, get, &evaluation);
-      ASSERT_TRUE(status.ok()) << unit.name << ": " << status.error_message();
+      ASSERT_THAT(status, IsOk()) << unit.name << ": " << status.error_message();
       v1::StoredEvaluation& stored = out->evaluations[unit.uscc];
       stored = evaluation.evaluation();
       // When it happened differs between runs; what happened must not.
@@ -279,7 +280,7 @@ class EndToEndTest : public ::testing::Test {
       grpc::ClientContext findings_context;
       SetDeadline(&findings_context);
       status = aggregation->GetFindings(&findings_context, request, &out->findings[unit.uscc]);
-      ASSERT_TRUE(status.ok()) << unit.name << ": " << status.error_message();
+      ASSERT_THAT(status, IsOk()) << unit.name << ": " << status.error_message();
       for (v1::SourceFindings& source : *out->findings[unit.uscc].mutable_sources()) {
         source.clear_recorded_at_unix_ms();
       }
@@ -294,7 +295,7 @@ class EndToEndTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     const grpc::Status status = aggregation->GetRollup(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     *rollup = response.rollup();
   }
 
@@ -306,21 +307,21 @@ class EndToEndTest : public ::testing::Test {
 
 TEST_F(EndToEndTest, SplitServicesAndBudgetdGiveTheSameResults) {
   absl::StatusOr<TempDir> split_dir = TempDir::Create("e2e-split");
-  ASSERT_TRUE(split_dir.ok()) << split_dir.status();
+  ASSERT_THAT(split_dir, IsOk());
   absl::StatusOr<TempDir> budgetd_dir = TempDir::Create("e2e-budgetd");
-  ASSERT_TRUE(budgetd_dir.ok()) << budgetd_dir.status();
+  ASSERT_THAT(budgetd_dir, IsOk());
 
   Outcome split;
   {
     absl::StatusOr<Endpoints> at = StartSplit(*split_dir);
-    ASSERT_TRUE(at.ok()) << at.status();
+    ASSERT_THAT(at, IsOk());
     ASSERT_NO_FATAL_FAILURE(RunScenario(*at, *split_dir, &split));
     StopServers();
   }
   Outcome embedded;
   {
     absl::StatusOr<Endpoints> at = StartBudgetd(*budgetd_dir);
-    ASSERT_TRUE(at.ok()) << at.status();
+    ASSERT_THAT(at, IsOk());
     ASSERT_NO_FATAL_FAILURE(RunScenario(*at, *budgetd_dir, &embedded));
     StopServers();
   }

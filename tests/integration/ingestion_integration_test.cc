@@ -31,23 +31,24 @@
 #include "services/ingestion/validation_errors.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-using ingestion::testing::MalformedCases;
-using ingestion::testing::PackageForUnit;
-using ingestion::testing::SeedPackage;
-using ingestion::testing::TestUscc;
+using ingestion::test_packages::MalformedCases;
+using ingestion::test_packages::PackageForUnit;
+using ingestion::test_packages::SeedPackage;
+using ingestion::test_packages::TestUscc;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::BinaryPath;
-using testing::FreePort;
-using testing::ServerProcess;
-using testing::TempDir;
+using testutil::BinaryPath;
+using testutil::FreePort;
+using testutil::ServerProcess;
+using testutil::TempDir;
 
 const char kSeedUscc[] = "12430602MB1C04587D";
 
@@ -125,7 +126,7 @@ class IngestionIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("ingestion-it");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
   }
 
@@ -137,14 +138,14 @@ class IngestionIntegrationTest : public ::testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     absl::StatusOr<std::unique_ptr<ServerProcess>> server =
         ServerProcess::Start(BinaryPath("budget-ingestion"), args);
-    EXPECT_TRUE(server.ok()) << server.status();
+    EXPECT_THAT(server, IsOk());
     return server.ok() ? *std::move(server) : nullptr;
   }
 
   std::unique_ptr<ServerProcess> StartScoring(const std::string& listen = "127.0.0.1:0") {
     absl::StatusOr<std::unique_ptr<ServerProcess>> server =
         ServerProcess::Start(BinaryPath("budget-scoring"), {"--listen=" + listen});
-    EXPECT_TRUE(server.ok()) << server.status();
+    EXPECT_THAT(server, IsOk());
     return server.ok() ? *std::move(server) : nullptr;
   }
 
@@ -193,7 +194,7 @@ class IngestionIntegrationTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     grpc::Status status = stub->ListVersions(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     std::vector<int> out;
     for (const auto& v : response.versions()) out.push_back(v.version());
     return out;
@@ -209,7 +210,7 @@ class IngestionIntegrationTest : public ::testing::Test {
     v1::ListEvaluationsResponse item;
     while (reader->Read(&item)) out.push_back(item);
     grpc::Status status = reader->Finish();
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(status, IsOk());
     return out;
   }
 
@@ -226,7 +227,7 @@ TEST_F(IngestionIntegrationTest, SubmitTheSeedAndReadItBackEqual) {
   const v1::EvaluationPackage seed = SeedPackage();
   v1::SubmitResponse submitted;
   grpc::Status status = Submit(stub.get(), seed, &submitted);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(submitted.uscc(), kSeedUscc);
   EXPECT_EQ(submitted.year(), 2023);
   EXPECT_EQ(submitted.version(), 1);
@@ -239,7 +240,7 @@ TEST_F(IngestionIntegrationTest, SubmitTheSeedAndReadItBackEqual) {
 
   v1::GetEvaluationResponse got;
   status = Get(stub.get(), kSeedUscc, 2023, &got);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(got.latest_version(), 1);
   EXPECT_EQ(got.evaluation().version(), 1);
   EXPECT_EQ(got.evaluation().status(), v1::HAS_ERRORS);
@@ -261,8 +262,8 @@ TEST_F(IngestionIntegrationTest, SubmitTheSeedAndReadItBackEqual) {
   EXPECT_TRUE(MessageDifferencer::Equals(without_readings, seed));
 
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
-  EXPECT_TRUE(scoring->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
+  EXPECT_THAT(scoring->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, ServesHealthAndStopsCleanlyOnSigterm) {
@@ -270,12 +271,12 @@ TEST_F(IngestionIntegrationTest, ServesHealthAndStopsCleanlyOnSigterm) {
   ASSERT_NE(server, nullptr);
   EXPECT_EQ(HealthStatus(server->address(), ""), 1);
   EXPECT_EQ(HealthStatus(server->address(), "budgetperf.v1.IngestionService"), 1);
-  EXPECT_TRUE(server->Terminate().ok());  // exit code 0
+  EXPECT_THAT(server->Terminate(), IsOk());  // exit code 0
   EXPECT_EQ(server->Wait(), 0);
   // The data folder is released: a new server opens it at once.
   server = StartIngestion();
   ASSERT_NE(server, nullptr);
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, ResubmitMakesVersionTwoAndHistoryShowsBoth) {
@@ -285,9 +286,9 @@ TEST_F(IngestionIntegrationTest, ResubmitMakesVersionTwoAndHistoryShowsBoth) {
 
   v1::EvaluationPackage seed = SeedPackage();
   v1::SubmitResponse first, second;
-  ASSERT_TRUE(Submit(stub.get(), seed, &first).ok());
+  ASSERT_THAT(Submit(stub.get(), seed, &first), IsOk());
   seed.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(40'000'000);
-  ASSERT_TRUE(Submit(stub.get(), seed, &second).ok());
+  ASSERT_THAT(Submit(stub.get(), seed, &second), IsOk());
   EXPECT_EQ(first.version(), 1);
   EXPECT_EQ(second.version(), 2);
   // No --scoring: accepted and stored, scoring pending.
@@ -295,15 +296,15 @@ TEST_F(IngestionIntegrationTest, ResubmitMakesVersionTwoAndHistoryShowsBoth) {
   EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), ElementsAre(1, 2));
 
   v1::GetEvaluationResponse v1_got, latest;
-  ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &v1_got, 1).ok());
-  ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &latest).ok());
+  ASSERT_THAT(Get(stub.get(), kSeedUscc, 2023, &v1_got, 1), IsOk());
+  ASSERT_THAT(Get(stub.get(), kSeedUscc, 2023, &latest), IsOk());
   EXPECT_EQ(v1_got.evaluation().package().basic_data().project_spending().total().final_fen(),
             136'520'000);
   EXPECT_EQ(latest.evaluation().version(), 2);
   EXPECT_EQ(latest.evaluation().package().basic_data().project_spending().total().final_fen(),
             40'000'000);
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, IdempotentRetryReturnsTheFirstAnswer) {
@@ -313,8 +314,8 @@ TEST_F(IngestionIntegrationTest, IdempotentRetryReturnsTheFirstAnswer) {
 
   const v1::EvaluationPackage seed = SeedPackage();
   v1::SubmitResponse first, retry;
-  ASSERT_TRUE(Submit(stub.get(), seed, &first, "upload-7f3a").ok());
-  ASSERT_TRUE(Submit(stub.get(), seed, &retry, "upload-7f3a").ok());
+  ASSERT_THAT(Submit(stub.get(), seed, &first, "upload-7f3a"), IsOk());
+  ASSERT_THAT(Submit(stub.get(), seed, &retry, "upload-7f3a"), IsOk());
   EXPECT_FALSE(first.replayed());
   EXPECT_TRUE(retry.replayed());
   EXPECT_EQ(retry.version(), first.version());
@@ -328,7 +329,7 @@ TEST_F(IngestionIntegrationTest, IdempotentRetryReturnsTheFirstAnswer) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS) << status.error_message();
   EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), ElementsAre(1));
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, MalformedPackagesAreRejectedWithTheirFieldAndNothingIsStored) {
@@ -336,7 +337,7 @@ TEST_F(IngestionIntegrationTest, MalformedPackagesAreRejectedWithTheirFieldAndNo
   ASSERT_NE(server, nullptr);
   auto stub = Connect(server->address());
 
-  const std::vector<ingestion::testing::MalformedCase> cases = MalformedCases();
+  const std::vector<ingestion::test_packages::MalformedCase> cases = MalformedCases();
   ASSERT_GE(cases.size(), 20u);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -364,11 +365,11 @@ TEST_F(IngestionIntegrationTest, MalformedPackagesAreRejectedWithTheirFieldAndNo
   EXPECT_THAT(List(stub.get(), v1::ListEvaluationsRequest()), IsEmpty());
   // A key used only by a refused Submit is still free.
   v1::SubmitResponse accepted;
-  ASSERT_TRUE(Submit(stub.get(), SeedPackage(), &accepted, "key-" + cases[0].name).ok());
+  ASSERT_THAT(Submit(stub.get(), SeedPackage(), &accepted, "key-" + cases[0].name), IsOk());
   EXPECT_FALSE(accepted.replayed());
   EXPECT_EQ(accepted.version(), 1);
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, EveryViolationComesBackAtOnce) {
@@ -408,7 +409,7 @@ TEST_F(IngestionIntegrationTest, EveryViolationComesBackAtOnce) {
   EXPECT_GE(errors->violations_size(), 10);
   EXPECT_EQ(errors->violations_size() + errors->omitted(), 305);
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, AcknowledgedSubmitSurvivesKillNine) {
@@ -419,8 +420,8 @@ TEST_F(IngestionIntegrationTest, AcknowledgedSubmitSurvivesKillNine) {
     auto stub = Connect(server->address());
     for (int unit = 0; unit < 5; ++unit) {
       v1::SubmitResponse response;
-      ASSERT_TRUE(
-          Submit(stub.get(), PackageForUnit(unit), &response, absl::StrCat("k", unit)).ok());
+      ASSERT_THAT(Submit(stub.get(), PackageForUnit(unit), &response, absl::StrCat("k", unit)),
+                  IsOk());
       acknowledged.push_back(response);
     }
     // The moment the last acknowledgment arrives.
@@ -435,18 +436,18 @@ TEST_F(IngestionIntegrationTest, AcknowledgedSubmitSurvivesKillNine) {
     SCOPED_TRACE(unit);
     v1::GetEvaluationResponse got;
     grpc::Status status = Get(stub.get(), TestUscc(unit), 2023, &got);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     EXPECT_EQ(got.evaluation().version(), 1);
     EXPECT_EQ(got.evaluation().package().unit().name(), absl::StrCat("测试单位", unit));
     EXPECT_EQ(got.evaluation().package_sha256(), acknowledged[unit].package_sha256());
     // The idempotency record made it too: a retry after the crash is a replay.
     v1::SubmitResponse retry;
-    ASSERT_TRUE(Submit(stub.get(), PackageForUnit(unit), &retry, absl::StrCat("k", unit)).ok());
+    ASSERT_THAT(Submit(stub.get(), PackageForUnit(unit), &retry, absl::StrCat("k", unit)), IsOk());
     EXPECT_TRUE(retry.replayed());
     EXPECT_EQ(retry.version(), 1);
   }
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, ConcurrentSubmitsFromSeveralClientsAreAllStored) {
@@ -502,7 +503,7 @@ TEST_F(IngestionIntegrationTest, ConcurrentSubmitsFromSeveralClientsAreAllStored
   by_prefecture.set_view(v1::EVALUATION_VIEW_SUMMARY);
   EXPECT_EQ(List(stub.get(), by_prefecture).size(), static_cast<size_t>(kClients * kUnitsEach));
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, SubmitStreamAnswersEveryPackage) {
@@ -520,7 +521,7 @@ TEST_F(IngestionIntegrationTest, SubmitStreamAnswersEveryPackage) {
   requests[11] = requests[10];  // a retry of package 10
   v1::SubmitStreamResponse response;
   grpc::Status status = SubmitAll(stub.get(), requests, &response);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
 
   ASSERT_EQ(response.results_size(), kPackages);
   EXPECT_EQ(response.rejected(), 4);
@@ -545,7 +546,7 @@ TEST_F(IngestionIntegrationTest, SubmitStreamAnswersEveryPackage) {
   all.set_view(v1::EVALUATION_VIEW_SUMMARY);
   EXPECT_EQ(List(stub.get(), all).size(), static_cast<size_t>(kPackages - 5));
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, ScoringDownThenUpScoresThePendingVersion) {
@@ -559,12 +560,12 @@ TEST_F(IngestionIntegrationTest, ScoringDownThenUpScoresThePendingVersion) {
 
   v1::SubmitResponse submitted;
   grpc::Status status = Submit(stub.get(), SeedPackage(), &submitted);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_EQ(submitted.status(), v1::SCORING_PENDING);  // pending wins over its errors
   EXPECT_TRUE(submitted.has_errors());
   EXPECT_FALSE(submitted.has_scorecard_summary());
   v1::GetEvaluationResponse got;
-  ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &got).ok());
+  ASSERT_THAT(Get(stub.get(), kSeedUscc, 2023, &got), IsOk());
   EXPECT_EQ(got.evaluation().status(), v1::SCORING_PENDING);
 
   std::unique_ptr<ServerProcess> scoring = StartScoring(scoring_address);
@@ -572,7 +573,7 @@ TEST_F(IngestionIntegrationTest, ScoringDownThenUpScoresThePendingVersion) {
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (absl::Now() < deadline) {
     got.Clear();
-    ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &got).ok());
+    ASSERT_THAT(Get(stub.get(), kSeedUscc, 2023, &got), IsOk());
     if (got.evaluation().scoring_status() == v1::SCORED) break;
     absl::SleepFor(absl::Milliseconds(200));
   }
@@ -586,8 +587,8 @@ TEST_F(IngestionIntegrationTest, ScoringDownThenUpScoresThePendingVersion) {
   // Scored in place: still one version.
   EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), ElementsAre(1));
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
-  EXPECT_TRUE(scoring->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
+  EXPECT_THAT(scoring->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
@@ -597,7 +598,7 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   ASSERT_NE(server, nullptr);
   const std::string ctl =
       BinaryPath("budgetctl") + " --server=" + server->address() + " --scoring=" + scoring->address();
-  const std::string seed = ingestion::testing::SeedPath();
+  const std::string seed = ingestion::test_packages::SeedPath();
 
   CommandResult submit = RunCommand(ctl + " submit " + seed);
   EXPECT_EQ(submit.exit_code, 0) << submit.output;
@@ -646,7 +647,7 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   bad.mutable_unit()->set_uscc("12430602MB1C04587A");
   bad.mutable_basic_data()->mutable_public_funds()->mutable_total()->set_final_fen(-1);
   absl::StatusOr<std::string> bad_file = dir_->WriteFile("bad.json", PackageToJson(bad));
-  ASSERT_TRUE(bad_file.ok());
+  ASSERT_THAT(bad_file, IsOk());
   CommandResult refused = RunCommand(ctl + " submit " + *bad_file);
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_THAT(refused.output, HasSubstr("unit.uscc"));
@@ -682,8 +683,8 @@ TEST_F(IngestionIntegrationTest, BudgetctlSubmitGetHistory) {
   EXPECT_EQ(help.exit_code, 0) << help.output;
   EXPECT_THAT(help.output, HasSubstr("--idempotency-key"));
 
-  EXPECT_TRUE(server->Terminate().ok());
-  EXPECT_TRUE(scoring->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
+  EXPECT_THAT(scoring->Terminate(), IsOk());
 
   CommandResult unreachable = RunCommand(ctl + " --timeout=5 get " + kSeedUscc + " 2023");
   EXPECT_EQ(unreachable.exit_code, 2) << unreachable.output;
@@ -696,7 +697,7 @@ TEST_F(IngestionIntegrationTest, SeedFindingsComeBackWithTheSubmissionAndAreStor
 
   v1::SubmitResponse submitted;
   grpc::Status status = Submit(stub.get(), SeedPackage(), &submitted);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   // The seed's findings as pinned by the consistency tests (see
   // tests/data/README.md), among them these three errors, figure by figure.
   std::map<std::string, v1::Finding> by_rule;
@@ -724,7 +725,7 @@ TEST_F(IngestionIntegrationTest, SeedFindingsComeBackWithTheSubmissionAndAreStor
   EXPECT_EQ(submitted.status(), v1::SCORING_PENDING);
 
   v1::GetEvaluationResponse got;
-  ASSERT_TRUE(Get(stub.get(), kSeedUscc, 2023, &got).ok());
+  ASSERT_THAT(Get(stub.get(), kSeedUscc, 2023, &got), IsOk());
   ASSERT_EQ(got.evaluation().findings_size(), submitted.findings_size());
   for (int i = 0; i < submitted.findings_size(); ++i) {
     EXPECT_TRUE(MessageDifferencer::Equals(got.evaluation().findings(i), submitted.findings(i)));
@@ -739,13 +740,13 @@ TEST_F(IngestionIntegrationTest, SeedFindingsComeBackWithTheSubmissionAndAreStor
     // Scoped: a context keeps its channel (and the server's shutdown) waiting.
     grpc::ClientContext context;
     SetDeadline(&context);
-    ASSERT_TRUE(stub->ListVersions(&context, history, &versions).ok());
+    ASSERT_THAT(stub->ListVersions(&context, history, &versions), IsOk());
   }
   ASSERT_EQ(versions.versions_size(), 1);
   EXPECT_TRUE(versions.versions(0).has_errors());
   EXPECT_EQ(versions.versions(0).finding_counts().total(), 15);
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNothing) {
@@ -756,7 +757,7 @@ TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNoth
       overrides { rule_id: "T1-04" blocking: true }
     }
   )pb");
-  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_THAT(config, IsOk());
   std::unique_ptr<ServerProcess> server = StartIngestion({"--consistency-config=" + *config});
   ASSERT_NE(server, nullptr);
   auto stub = Connect(server->address());
@@ -780,7 +781,7 @@ TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNoth
 
   // budgetctl shows the blocking findings and exits 1.
   CommandResult refused = RunCommand(BinaryPath("budgetctl") + " --server=" + server->address() +
-                                     " submit " + ingestion::testing::SeedPath());
+                                     " submit " + ingestion::test_packages::SeedPath());
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
   EXPECT_THAT(refused.output, HasSubstr("blocking"));
   EXPECT_THAT(refused.output, ::testing::ContainsRegex("T1-04 +错误 +basic_data"));
@@ -789,7 +790,7 @@ TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNoth
   // Outside the region the rule does not block: stored, with its errors.
   v1::SubmitResponse elsewhere;
   status = Submit(stub.get(), PackageForUnit(9, "430702"), &elsewhere);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_TRUE(elsewhere.has_errors());
 
   // The corrected package is accepted, with the key the refused one used.
@@ -797,21 +798,21 @@ TEST_F(IngestionIntegrationTest, ARegionsBlockingRuleRefusesTheSeedAndStoresNoth
   corrected.mutable_basic_data()->mutable_project_spending()->mutable_total()->set_final_fen(
       40'000'000);
   status = Submit(stub.get(), corrected, &response, "blocked-upload");
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk());
   EXPECT_FALSE(response.replayed());
   EXPECT_THAT(Versions(stub.get(), kSeedUscc, 2023), ElementsAre(1));
   stub.reset();
-  EXPECT_TRUE(server->Terminate().ok());
+  EXPECT_THAT(server->Terminate(), IsOk());
 }
 
 TEST_F(IngestionIntegrationTest, AnInvalidConsistencyConfigStopsTheServer) {
   absl::StatusOr<std::string> config = dir_->WriteFile(
       "bad.textproto", "overrides { rule_id: \"NO-SUCH-RULE\" blocking: true }\n");
-  ASSERT_TRUE(config.ok());
+  ASSERT_THAT(config, IsOk());
   absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(
       BinaryPath("budget-ingestion"),
       {"--listen=127.0.0.1:0", "--data=" + DataDir(), "--consistency-config=" + *config});
-  EXPECT_TRUE(absl::IsUnavailable(server.status())) << server.status();
+  EXPECT_THAT(server.status(), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 }  // namespace

@@ -22,16 +22,17 @@
 #include "gtest/gtest.h"
 #include "tests/testing/command.h"
 #include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/generator/sample_generator.h"
 
 namespace budgetperf {
 namespace {
 
-using testing::BinaryPath;
-using testing::FreePort;
-using testing::ServerProcess;
-using testing::TempDir;
+using testutil::BinaryPath;
+using testutil::FreePort;
+using testutil::ServerProcess;
+using testutil::TempDir;
 
 constexpr char kDistrict[] = "430602";
 constexpr int kYear = 2023;
@@ -92,7 +93,7 @@ class PipelineIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<TempDir> dir = TempDir::Create("pipeline-it");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     dir_ = std::make_unique<TempDir>(*std::move(dir));
     const SampleGenerator generator(20230602);
     district_ = generator.District(kDistrict, "岳阳楼区", kDepartments, kUnits);
@@ -108,14 +109,14 @@ class PipelineIntegrationTest : public ::testing::Test {
   void TearDown() override {
     ingestion_stub_.reset();
     aggregation_stub_.reset();
-    if (ingestion_ != nullptr) EXPECT_TRUE(ingestion_->Terminate().ok());
-    if (aggregation_ != nullptr) EXPECT_TRUE(aggregation_->Terminate().ok());
-    if (scoring_ != nullptr) EXPECT_TRUE(scoring_->Terminate().ok());
+    if (ingestion_ != nullptr) EXPECT_THAT(ingestion_->Terminate(), IsOk());
+    if (aggregation_ != nullptr) EXPECT_THAT(aggregation_->Terminate(), IsOk());
+    if (scoring_ != nullptr) EXPECT_THAT(scoring_->Terminate(), IsOk());
   }
 
   std::unique_ptr<ServerProcess> Start(const std::string& binary, std::vector<std::string> args) {
     absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(BinaryPath(binary), args);
-    EXPECT_TRUE(server.ok()) << binary << ": " << server.status();
+    EXPECT_THAT(server, IsOk()) << binary << ": " << server.status();
     return server.ok() ? *std::move(server) : nullptr;
   }
 
@@ -155,7 +156,7 @@ class PipelineIntegrationTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     grpc::Status status = aggregation_stub_->ImportOrgCsv(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     EXPECT_EQ(response.units(), kUnits);  // UNIT rows; departments are DEPARTMENT rows
   }
 
@@ -168,7 +169,7 @@ class PipelineIntegrationTest : public ::testing::Test {
     grpc::ClientContext context;
     SetDeadline(&context);
     grpc::Status status = ingestion_stub_->Submit(&context, request, &filing.response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk());
     EXPECT_EQ(filing.response.scoring_status(),
               scoring_ != nullptr ? v1::SCORED : v1::SCORING_PENDING);
     if (filings_.size() <= unit) filings_.resize(unit + 1);
@@ -209,11 +210,11 @@ class PipelineIntegrationTest : public ::testing::Test {
       absl::SleepFor(absl::Milliseconds(200));
       seen = Rollup();
     }
-    ASSERT_TRUE(seen.ok()) << seen.status();
+    ASSERT_THAT(seen, IsOk());
     ASSERT_EQ(*seen, expected);
     absl::SleepFor(absl::Seconds(1));
     seen = Rollup();
-    ASSERT_TRUE(seen.ok()) << seen.status();
+    ASSERT_THAT(seen, IsOk());
     EXPECT_EQ(*seen, expected) << "the rollup moved after converging";
   }
 
@@ -253,7 +254,7 @@ TEST_F(PipelineIntegrationTest, FilingsRollUpAndAResubmissionMovesTheRollupByIts
   // A unit's own rollup is its package.
   const size_t unit = 7;
   absl::StatusOr<Expected> own = Rollup(district_.units[unit].uscc);
-  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_THAT(own, IsOk());
   EXPECT_EQ(own->filed, 1);
   EXPECT_EQ(own->executed_fen, packages_[unit].overall().funds().amounts().executed_fen());
 

@@ -13,7 +13,7 @@
 #include "absl/strings/str_replace.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 namespace {
 
 // `text` as one shell word: single-quoted, with its own quotes escaped.
@@ -70,5 +70,5 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf

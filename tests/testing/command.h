@@ -16,7 +16,7 @@
 #include "tests/testing/temp_dir.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 
 // A command's exit code (as the shell gives it: 128 + N when killed by
 // signal N) and what it printed.
@@ -45,7 +45,7 @@ std::string ReadFile(const std::string& path);
 // process may take it meanwhile; tests accept that small race.
 int FreePort();
 
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf
 
 #endif  // BUDGETPERF_TESTS_TESTING_COMMAND_H_

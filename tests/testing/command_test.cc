@@ -1,14 +1,15 @@
 #include "tests/testing/command.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 namespace {
 
 TEST(CommandTest, RunsWithArgumentsAsGivenAndKeepsOutputAndExitCode) {
   absl::StatusOr<TempDir> dir = TempDir::Create("command_test");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   // Spaces and quotes reach the command as one argument each.
   const CommandRun run =
       RunCommand(*dir, "/bin/sh",
@@ -20,14 +21,14 @@ TEST(CommandTest, RunsWithArgumentsAsGivenAndKeepsOutputAndExitCode) {
 
 TEST(CommandTest, ReadFileAndFreePort) {
   absl::StatusOr<TempDir> dir = TempDir::Create("command_test");
-  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_THAT(dir, IsOk());
   absl::StatusOr<std::string> path = dir->WriteFile("x.txt", "hello\r\n");
-  ASSERT_TRUE(path.ok());
+  ASSERT_THAT(path, IsOk());
   EXPECT_EQ(ReadFile(*path), "hello\r\n");
   EXPECT_EQ(ReadFile(dir->Join("missing")), "");
   EXPECT_GT(FreePort(), 0);
 }
 
 }  // namespace
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf

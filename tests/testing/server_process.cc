@@ -16,7 +16,7 @@
 #include "absl/strings/str_join.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 namespace {
 
 int DecodeWaitStatus(int status) {
@@ -258,5 +258,5 @@ int ServerProcess::Wait() {
   return *exit_code_;
 }
 
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf

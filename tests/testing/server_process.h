@@ -7,16 +7,16 @@
 //
 //   TEST(IngestionIntegration, Submits) {
 //     absl::StatusOr<TempDir> data_dir = TempDir::Create();
-//     ASSERT_TRUE(data_dir.ok()) << data_dir.status();
+//     ASSERT_THAT(data_dir, IsOk());
 //     absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(
 //         BinaryPath("budget-ingestion"),
 //         {"--listen=127.0.0.1:0", "--data=" + data_dir->path()});
-//     ASSERT_TRUE(server.ok()) << server.status();
+//     ASSERT_THAT(server, IsOk());
 //     auto channel = grpc::CreateChannel((*server)->address(),
 //                                        grpc::InsecureChannelCredentials());
 //     ... calls ...
 //     channel.reset();  // see the tip below
-//     EXPECT_TRUE((*server)->Terminate().ok());  // SIGTERM, then exit code 0
+//     EXPECT_THAT((*server)->Terminate(), IsOk());  // SIGTERM, then exit code 0
 //   }
 //
 // Tip: on SIGTERM our servers wait up to their grace period (5 s) for open
@@ -61,7 +61,7 @@
 #include "absl/time/time.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 
 class ServerProcess {
  public:
@@ -136,7 +136,7 @@ class ServerProcess {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
 };
 
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf
 
 #endif  // BUDGETPERF_TESTS_TESTING_SERVER_PROCESS_H_

@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 
 absl::StatusOr<TempDir> TempDir::Create(absl::string_view prefix) {
   std::string base = "/tmp";
@@ -81,5 +81,5 @@ absl::StatusOr<std::string> TempDir::WriteFile(
   return file;
 }
 
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf

@@ -6,7 +6,7 @@
 // fixture files written by the test.
 //
 //   absl::StatusOr<TempDir> dir = TempDir::Create("ingestion");
-//   ASSERT_TRUE(dir.ok()) << dir.status();
+//   ASSERT_THAT(dir, IsOk());
 //   absl::StatusOr<std::string> profiles =
 //       dir->WriteFile("profiles.json", R"({"profiles": [...]})");
 //   ... start a server with "--data=" + dir->path() ...
@@ -18,7 +18,7 @@
 #include "absl/strings/string_view.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 
 class TempDir {
  public:
@@ -54,7 +54,7 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf
 
 #endif  // BUDGETPERF_TESTS_TESTING_TEMP_DIR_H_

@@ -7,9 +7,10 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace budgetperf {
-namespace testing {
+namespace testutil {
 namespace {
 
 std::string ReadAll(const std::string& path) {
@@ -23,11 +24,11 @@ TEST(TempDirTest, CreatesWritesAndRemoves) {
   std::string path;
   {
     absl::StatusOr<TempDir> dir = TempDir::Create("temp_dir_test");
-    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_THAT(dir, IsOk());
     path = dir->path();
     EXPECT_TRUE(std::filesystem::is_directory(path));
     absl::StatusOr<std::string> file = dir->WriteFile("a/b/c.txt", "hello");
-    ASSERT_TRUE(file.ok()) << file.status();
+    ASSERT_THAT(file, IsOk());
     EXPECT_EQ(*file, dir->Join("a/b/c.txt"));
     EXPECT_EQ(ReadAll(*file), "hello");
   }
@@ -36,7 +37,7 @@ TEST(TempDirTest, CreatesWritesAndRemoves) {
 
 TEST(TempDirTest, MoveKeepsOneOwner) {
   absl::StatusOr<TempDir> dir = TempDir::Create();
-  ASSERT_TRUE(dir.ok());
+  ASSERT_THAT(dir, IsOk());
   const std::string path = dir->path();
   {
     TempDir moved = *std::move(dir);
@@ -54,5 +55,5 @@ TEST(TempDirTest, TwoDirsDiffer) {
 }
 
 }  // namespace
-}  // namespace testing
+}  // namespace testutil
 }  // namespace budgetperf
