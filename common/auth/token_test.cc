@@ -49,7 +49,9 @@ TEST(TokenTest, MalformedTokensAreUnauthenticatedWithoutEchoingThem) {
        }) {
     absl::StatusOr<TokenParts> parsed = ParseToken(bad);
     EXPECT_TRUE(absl::IsUnauthenticated(parsed.status())) << bad;
-    if (bad.size() > 10) EXPECT_FALSE(absl::StrContains(parsed.status().message(), bad));
+    if (bad.size() > 10) {
+      EXPECT_FALSE(absl::StrContains(parsed.status().message(), bad));
+    }
   }
   EXPECT_TRUE(ParseToken("bp1.0123456789abcdef." + good_secret).ok());
   EXPECT_TRUE(ParseToken("bp1.0123456789abcdef." + std::string(41, 'a') + "-_").ok());
