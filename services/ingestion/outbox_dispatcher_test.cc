@@ -97,8 +97,8 @@ TEST_F(IngestorTest, BackoffDoublesUpToTheMaximum) {
 // --- delivery to aggregation -------------------------------------------------
 
 // Kinds of the outbox records, oldest first.
-std::vector<v1::OutboxKind> OutboxKinds(IngestionStore* store) {
-  std::vector<v1::OutboxKind> kinds;
+std::vector<OutboxKind> OutboxKinds(IngestionStore* store) {
+  std::vector<OutboxKind> kinds;
   for (const OutboxEntry& e : *store->ListOutbox(100)) kinds.push_back(e.record.kind());
   return kinds;
 }

@@ -62,7 +62,7 @@ TEST(StreamTallyTest, RefusedPackagesListTheirReasonsUpToTheLimits) {
   std::vector<v1::Finding> blocking(2);
   blocking[0].set_rule_id("T1-01");
   blocking[1].set_rule_id("T1-02");
-  v1::SeverityCounts all;
+  v1::FindingCounts all;
   all.set_total(4);
   all.set_error(2);
   tally.Add(Request("B", 2023), MakeBlockingFindingsError(blocking, all));
