@@ -97,7 +97,9 @@ class AuditIntegrationTest : public ::testing::Test {
     ingestion_stub_.reset();
     aggregation_stub_.reset();
     for (auto* server : {&ingestion_, &aggregation_, &scoring_}) {
-      if (*server != nullptr) EXPECT_TRUE((*server)->Terminate().ok());
+      if (*server != nullptr) {
+        EXPECT_TRUE((*server)->Terminate().ok());
+      }
     }
   }
 

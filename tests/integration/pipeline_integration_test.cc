@@ -108,9 +108,15 @@ class PipelineIntegrationTest : public ::testing::Test {
   void TearDown() override {
     ingestion_stub_.reset();
     aggregation_stub_.reset();
-    if (ingestion_ != nullptr) EXPECT_TRUE(ingestion_->Terminate().ok());
-    if (aggregation_ != nullptr) EXPECT_TRUE(aggregation_->Terminate().ok());
-    if (scoring_ != nullptr) EXPECT_TRUE(scoring_->Terminate().ok());
+    if (ingestion_ != nullptr) {
+      EXPECT_TRUE(ingestion_->Terminate().ok());
+    }
+    if (aggregation_ != nullptr) {
+      EXPECT_TRUE(aggregation_->Terminate().ok());
+    }
+    if (scoring_ != nullptr) {
+      EXPECT_TRUE(scoring_->Terminate().ok());
+    }
   }
 
   std::unique_ptr<ServerProcess> Start(const std::string& binary, std::vector<std::string> args) {
