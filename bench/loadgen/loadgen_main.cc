@@ -1,7 +1,7 @@
 // budget-loadgen: a closed-loop load generator for the budgetperf services,
 // with the bare echo baseline run in the same invocation.
 //
-//   budget-loadgen --target=127.0.0.1:7100 --workload=submit --concurrency=8 \
+//   budget-loadgen --target=127.0.0.1:7100 --workload=submit --concurrency=8
 //       --duration=10 --echo
 //
 // runs the workload for 10 s from 8 workers, then (with --echo) starts

@@ -51,7 +51,9 @@ TEST(TokenTest, MalformedTokensAreUnauthenticatedWithoutEchoingThem) {
        }) {
     absl::StatusOr<TokenParts> parsed = ParseToken(bad);
     EXPECT_THAT(parsed.status(), StatusIs(absl::StatusCode::kUnauthenticated)) << bad;
-    if (bad.size() > 10) EXPECT_FALSE(absl::StrContains(parsed.status().message(), bad));
+    if (bad.size() > 10) {
+      EXPECT_FALSE(absl::StrContains(parsed.status().message(), bad));
+    }
   }
   EXPECT_THAT(ParseToken("bp1.0123456789abcdef." + good_secret), IsOk());
   EXPECT_THAT(ParseToken("bp1.0123456789abcdef." + std::string(41, 'a') + "-_"), IsOk());

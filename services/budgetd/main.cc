@@ -3,8 +3,8 @@
 // single machine; the separate binaries are for a real deployment.
 //
 //   budgetd --listen=127.0.0.1:7100 --data=./data
-//   budgetd --listen=0.0.0.0:7100 --data=/var/lib/budgetperf \
-//       --tls-cert=server.pem --tls-key=server.key \
+//   budgetd --listen=0.0.0.0:7100 --data=/var/lib/budgetperf
+//       --tls-cert=server.pem --tls-key=server.key
 //       --auth-store=/var/lib/budgetperf/auth --bootstrap-admin-token-file=admin.token
 //
 // Takes the access-control and TLS flags of the separate binaries

@@ -249,7 +249,9 @@ TEST_F(AuditDistrictTest, PlantedAnomaliesAreFoundAndNothingElse) {
       EXPECT_EQ(f.difference(), "1.00万元");
       EXPECT_THAT(f.message(), HasSubstr("附件1 办公经费 2022年决算数"));
     }
-    if (f.rule_id() == "Y-02") EXPECT_EQ(f.difference(), "2.00万元");
+    if (f.rule_id() == "Y-02") {
+      EXPECT_EQ(f.difference(), "2.00万元");
+    }
     if (f.rule_id() == "U-05") {
       EXPECT_EQ(f.difference(), "1.00万元");
       EXPECT_THAT(f.message(), HasSubstr("主管部门与实施单位"));

@@ -82,7 +82,7 @@ TEST_F(AuditRulesTest, U01QuietForARegionQualifierButNotForAnotherUnit) {
   Current(1)->mutable_unit()->set_name("湖南省岳阳市" + UnitName(1));
   EXPECT_THAT(Run(), IsEmpty());
   // 第1中学附属小学 is another unit, and so is 城东第1中学 (not a region).
-  for (const std::string name :
+  for (const std::string& name :
        {UnitName(1) + "附属小学", "城东" + UnitName(1).substr(12)}) {
     Current(1)->mutable_unit()->set_name(name);
     EXPECT_THAT(Keys(Run()), ElementsAre(Key("U-01", UnitCode(1), "unit.name")))

@@ -192,7 +192,7 @@ grpc::ServerUnaryReactor* IngestionServiceImpl::Submit(grpc::CallbackServerConte
 }
 
 grpc::ServerReadReactor<v1::SubmitRequest>* IngestionServiceImpl::SubmitStream(
-    grpc::CallbackServerContext* context, v1::SubmitStreamResponse* response) {
+    grpc::CallbackServerContext* /*context*/, v1::SubmitStreamResponse* response) {
   return new SubmitStreamReactor(ingestor_, work_, response);
 }
 
@@ -213,7 +213,7 @@ grpc::ServerUnaryReactor* IngestionServiceImpl::ListVersions(grpc::CallbackServe
 }
 
 grpc::ServerWriteReactor<v1::ListEvaluationsResponse>* IngestionServiceImpl::ListEvaluations(
-    grpc::CallbackServerContext* context, const v1::ListEvaluationsRequest* request) {
+    grpc::CallbackServerContext* /*context*/, const v1::ListEvaluationsRequest* request) {
   return new ListEvaluationsReactor(ingestor_, work_, *request);
 }
 

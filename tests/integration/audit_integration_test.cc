@@ -98,7 +98,9 @@ class AuditIntegrationTest : public ::testing::Test {
     ingestion_stub_.reset();
     aggregation_stub_.reset();
     for (auto* server : {&ingestion_, &aggregation_, &scoring_}) {
-      if (*server != nullptr) EXPECT_THAT((*server)->Terminate(), IsOk());
+      if (*server != nullptr) {
+        EXPECT_THAT((*server)->Terminate(), IsOk());
+      }
     }
   }
 

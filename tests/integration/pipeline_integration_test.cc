@@ -109,9 +109,15 @@ class PipelineIntegrationTest : public ::testing::Test {
   void TearDown() override {
     ingestion_stub_.reset();
     aggregation_stub_.reset();
-    if (ingestion_ != nullptr) EXPECT_THAT(ingestion_->Terminate(), IsOk());
-    if (aggregation_ != nullptr) EXPECT_THAT(aggregation_->Terminate(), IsOk());
-    if (scoring_ != nullptr) EXPECT_THAT(scoring_->Terminate(), IsOk());
+    if (ingestion_ != nullptr) {
+      EXPECT_THAT(ingestion_->Terminate(), IsOk());
+    }
+    if (aggregation_ != nullptr) {
+      EXPECT_THAT(aggregation_->Terminate(), IsOk());
+    }
+    if (scoring_ != nullptr) {
+      EXPECT_THAT(scoring_->Terminate(), IsOk());
+    }
   }
 
   std::unique_ptr<ServerProcess> Start(const std::string& binary, std::vector<std::string> args) {

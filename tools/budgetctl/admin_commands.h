@@ -4,9 +4,9 @@
 // budgetctl's token administration (AuthService at --server, or at
 // `admin --auth=ADDR`), for admin tokens:
 //
-//   budgetctl --token-file=admin.token admin token issue --kind unit \
+//   budgetctl --token-file=admin.token admin token issue --kind unit
 //       --uscc 12430602MB1C04587D --name 岳阳楼区某单位 --ttl 365d > unit.token
-//   budgetctl --token-file=admin.token admin token issue --kind bureau \
+//   budgetctl --token-file=admin.token admin token issue --kind bureau
 //       --node 430602 --division 430602 --name 岳阳楼区财政局
 //   budgetctl --token-file=admin.token admin token issue --kind service --name budget-aggregation
 //   budgetctl --token-file=admin.token admin token list [--all]
@@ -17,7 +17,7 @@
 //
 // and backups of the stores of the server at --server (AdminService):
 //
-//   budgetctl --server=127.0.0.1:7100 --token-file=admin.token admin checkpoint \
+//   budgetctl --server=127.0.0.1:7100 --token-file=admin.token admin checkpoint
 //       --dir=/var/backups/budgetperf/2026-11-28
 //
 // which prints each store's folder, sequence number, size and file count.

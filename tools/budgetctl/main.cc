@@ -5,7 +5,7 @@
 //   budgetctl history 12430602MB1C04587D 2023
 //   budgetctl score tests/data/seed-2023.json
 //   budgetctl findings --node 430602 --year 2023 --csv
-//   budgetctl --server=127.0.0.1:7101 --scoring=127.0.0.1:7102 \
+//   budgetctl --server=127.0.0.1:7101 --scoring=127.0.0.1:7102
 //       --aggregation=127.0.0.1:7103 rollup 430602 2023   # the split binaries
 //   budgetctl rules --csv
 //   budgetctl --token-file=admin.token admin token issue --kind unit --uscc 12430602MB1C04587D

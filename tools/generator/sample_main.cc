@@ -1,7 +1,7 @@
 // budget-sample: writes a generated district to a folder, for the quickstart,
 // demos and load tests.
 //
-//   budget-sample --out=sample --division=430602 --name=岳阳楼区 \
+//   budget-sample --out=sample --division=430602 --name=岳阳楼区
 //       --departments=6 --units=50 --years=2022,2023 --seed=1
 //
 // writes sample/org.csv (the tree, for `budgetctl org import`) and
