@@ -104,7 +104,10 @@ TEST_F(OutboxDispatcherTest, BackoffDoublesUpToTheMaximum) {
 // Kinds of the outbox records, oldest first.
 std::vector<OutboxKind> OutboxKinds(IngestionStore* store) {
   std::vector<OutboxKind> kinds;
-  for (const OutboxEntry& e : *store->ListOutbox(100)) kinds.push_back(e.record.kind());
+  absl::StatusOr<std::vector<OutboxEntry>> outbox = store->ListOutbox(100);
+  EXPECT_THAT(outbox, IsOk());
+  if (!outbox.ok()) return kinds;
+  for (const OutboxEntry& e : *outbox) kinds.push_back(e.record.kind());
   return kinds;
 }
 
